@@ -1,0 +1,110 @@
+"""The `mockfinra` command: serve, healthcheck, and the command groups of each area."""
+
+from __future__ import annotations
+
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+app = typer.Typer(
+    help="mockfinra: a local, offline emulator of FINRA's NTF (NASDAQ MFA, TRAQS, reference-data API).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def settings_from(**overrides: Any) -> Any:
+    """Settings from the environment, with the command line's explicit options on top."""
+    from mockfinra.settings import Settings
+
+    return Settings(**{key: value for key, value in overrides.items() if value is not None})
+
+
+@app.command()
+def serve(
+    host: Optional[str] = typer.Option(None, help="Interface to bind [env MOCKFINRA_HOST, default 127.0.0.1]."),
+    port: Optional[int] = typer.Option(None, help="Port [env MOCKFINRA_PORT, default 8400]."),
+    seed: Optional[Path] = typer.Option(None, help="Seed file (TOML) [env MOCKFINRA_SEED]."),
+    db: Optional[str] = typer.Option(
+        None, help="SQLAlchemy URL, or 'memory' [env MOCKFINRA_DB, default sqlite:///mockfinra.db]."
+    ),
+    log_level: Optional[str] = typer.Option(None, help="uvicorn log level [env MOCKFINRA_LOG_LEVEL]."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Do not print the banner."),
+) -> None:
+    """Start every site (MFA service, TRAQS, API download, legacy download) on one port."""
+    import uvicorn
+
+    from mockfinra.app import create_app
+    from mockfinra.seed import SeedError, read_seed
+
+    settings = settings_from(host=host, port=port, seed=seed, db=db, log_level=log_level)
+    try:
+        read_seed(settings.seed)
+    except SeedError as error:
+        typer.echo(f"mockfinra: {error}", err=True)
+        raise typer.Exit(2) from None
+    application = create_app(settings)
+    if not quiet:
+        print_banner(settings, application.state.ctx)
+    uvicorn.run(application, host=settings.host, port=settings.port, log_level=settings.log_level)
+
+
+def print_banner(settings: Any, ctx: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from mockfinra.seed import seed_summary
+
+    console = Console(highlight=False)
+    base = f"http://{settings.host}:{settings.port}"
+    console.print(f"[bold]mockfinra[/] — FINRA NTF emulator — state: {settings.db}")
+    sites = Table(box=None, show_header=False, pad_edge=False)
+    for name, path, real in (
+        ("MFA service (Okta API)", "/", settings.mfa_hosts),
+        ("TRAQS", "/traqs", settings.traqs_hosts),
+        ("API download", "/apidownload/DownloadHandler.ashx", settings.apidownload_hosts),
+        ("Legacy download", "/download/DownloadHandler.ashx", settings.download_hosts),
+        ("Control plane", "/_mock", []),
+    ):
+        sites.add_row(f"  {name}", f"[cyan]{base}{path}[/]", f"[dim]{', '.join(real)}[/]")
+    console.print(sites)
+    users = seed_summary(ctx)
+    if users:
+        table = Table(title="Seeded demo users", title_justify="left")
+        for column in ("login", "password", "status", "entitlements", "factors"):
+            table.add_column(column)
+        for row in users:
+            table.add_row(*(str(row[column]) for column in ("login", "password", "status", "entitlements", "factors")))
+        console.print(table)
+    console.print(f"Ready when [cyan]{base}/_mock/ready[/] answers 200. Ctrl+C stops.")
+
+
+@app.command()
+def healthcheck(
+    host: Optional[str] = typer.Option(None, help="Host of the running server [env MOCKFINRA_HOST]."),
+    port: Optional[int] = typer.Option(None, help="Port of the running server [env MOCKFINRA_PORT]."),
+    timeout: float = typer.Option(3.0, help="Seconds to wait for the answer."),
+) -> None:
+    """Exit 0 when the configured server answers `/_mock/ready` with 200 (for Docker HEALTHCHECK)."""
+    settings = settings_from(host=host, port=port)
+    target = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
+    url = f"http://{target}:{settings.port}/_mock/ready"
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - loopback only
+            ok = response.status == 200
+    except (urllib.error.URLError, OSError):
+        ok = False
+    typer.echo(f"{url}: {'ready' if ok else 'not ready'}")
+    raise typer.Exit(0 if ok else 1)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

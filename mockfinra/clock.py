@@ -1,0 +1,98 @@
+"""The one mock clock. Every time-based rule reads `Clock.now()`, never the wall clock."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta, timezone
+from typing import Callable
+
+
+def utcnow_wall() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def parse_instant(value: str) -> datetime:
+    """Parse an ISO-8601 instant; a value without a zone is taken as UTC."""
+    text = value.strip()
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    parsed = datetime.fromisoformat(text)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
+
+
+def isoformat_z(moment: datetime) -> str:
+    """Okta's timestamp format: `2015-11-03T10:15:57.000Z`."""
+    moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+class Clock:
+    """Wall time plus an offset, or a frozen instant. Thread-safe."""
+
+    def __init__(
+        self,
+        start: datetime | None = None,
+        frozen: bool = False,
+        wall: Callable[[], datetime] = utcnow_wall,
+    ) -> None:
+        self._wall = wall
+        self._lock = threading.Lock()
+        self._start = start
+        self._start_frozen = frozen
+        self._offset = timedelta(0)
+        self._frozen_at: datetime | None = None
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the configured start (used by `POST /_mock/reset`)."""
+        with self._lock:
+            now = self._wall()
+            self._offset = (self._start - now) if self._start else timedelta(0)
+            self._frozen_at = (self._start or now) if self._start_frozen else None
+
+    def now(self) -> datetime:
+        with self._lock:
+            if self._frozen_at is not None:
+                return self._frozen_at
+            return self._wall() + self._offset
+
+    @property
+    def frozen(self) -> bool:
+        return self._frozen_at is not None
+
+    def advance(self, seconds: float) -> datetime:
+        with self._lock:
+            delta = timedelta(seconds=seconds)
+            if self._frozen_at is not None:
+                self._frozen_at += delta
+            else:
+                self._offset += delta
+        return self.now()
+
+    def set(self, moment: datetime) -> datetime:
+        with self._lock:
+            if self._frozen_at is not None:
+                self._frozen_at = moment
+            else:
+                self._offset = moment - self._wall()
+        return self.now()
+
+    def freeze(self, frozen: bool) -> datetime:
+        with self._lock:
+            if frozen and self._frozen_at is None:
+                self._frozen_at = self._wall() + self._offset
+            elif not frozen and self._frozen_at is not None:
+                self._offset = self._frozen_at - self._wall()
+                self._frozen_at = None
+        return self.now()
+
+    def snapshot(self) -> dict[str, object]:
+        now = self.now()
+        return {
+            "now": isoformat_z(now),
+            "epoch": now.timestamp(),
+            "frozen": self.frozen,
+            "offsetSeconds": round((now - self._wall()).total_seconds(), 3),
+        }

@@ -1,0 +1,33 @@
+"""What every domain function runs over: settings, the clock, the store and the outbox hub.
+
+One `Context` hangs off each app (`app.state.ctx`); there is no global mutable state, so tests can
+build many apps side by side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import HTTPConnection
+
+from mockfinra.clock import Clock
+from mockfinra.outbox.hub import OutboxHub
+from mockfinra.settings import Settings
+from mockfinra.store import Store
+
+
+@dataclass
+class Context:
+    settings: Settings
+    clock: Clock
+    store: Store
+    outbox: OutboxHub
+    #: lazily built per-app resources (signing keys, generated-file cache, ...), keyed by owner module
+    resources: dict[str, Any] = field(default_factory=dict)
+    ready: bool = False
+
+
+def get_context(request: HTTPConnection) -> Context:
+    """FastAPI dependency: the app's context."""
+    return request.app.state.ctx

@@ -1,0 +1,1 @@
+"""The `/_mock` control plane (JSON), answered on every site."""

@@ -1,0 +1,5 @@
+"""`/_mock/messages`: the captured outbox."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

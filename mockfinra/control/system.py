@@ -1,0 +1,85 @@
+"""Health, readiness, reset, the mock clock and the state dump."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+
+from mockfinra import __version__
+from mockfinra.admin import require_admin
+from mockfinra.clock import isoformat_z, parse_instant
+from mockfinra.context import Context, get_context
+from mockfinra.errors import ClientError
+from mockfinra.seed import reset_state
+from mockfinra.store.base import STATE_VERSION
+
+router = APIRouter()
+
+
+@router.get("/health")
+def health() -> dict[str, Any]:
+    """Alive: answers as soon as the process serves HTTP."""
+    return {"status": "ok", "version": __version__}
+
+
+@router.get("/ready")
+def ready(ctx: Context = Depends(get_context)) -> JSONResponse:
+    """Ready: 200 once the seed is loaded, 503 before (and during a reset)."""
+    if ctx.ready:
+        return JSONResponse({"ready": True})
+    return JSONResponse({"ready": False, "message": "loading the seed"}, status_code=503)
+
+
+@router.post("/reset", dependencies=[Depends(require_admin)])
+def reset(ctx: Context = Depends(get_context)) -> dict[str, Any]:
+    """Wipe every table, put the clock back to its configured start and reload the seed."""
+    users = reset_state(ctx)
+    return {"reset": True, "users": users, "clock": ctx.clock.snapshot()}
+
+
+class ClockChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    advance: float | None = None
+    set: str | None = None
+    freeze: bool | None = None
+
+
+@router.get("/clock", dependencies=[Depends(require_admin)])
+def get_clock(ctx: Context = Depends(get_context)) -> dict[str, Any]:
+    return ctx.clock.snapshot()
+
+
+@router.post("/clock", dependencies=[Depends(require_admin)])
+def change_clock(change: ClockChange = Body(...), ctx: Context = Depends(get_context)) -> dict[str, Any]:
+    """Apply `freeze`, then `set`, then `advance` (any combination, at least one)."""
+    if change.advance is None and change.set is None and change.freeze is None:
+        raise ClientError(400, "Give at least one of: advance (seconds), set (ISO-8601), freeze (true|false).")
+    moment = None
+    if change.set is not None:
+        try:
+            moment = parse_instant(change.set)
+        except ValueError:
+            raise ClientError(400, f"set: '{change.set}' is not an ISO-8601 instant.") from None
+    if change.advance is not None and not -10 * 365 * 86400 <= change.advance <= 10 * 365 * 86400:
+        raise ClientError(400, "advance: must be within ten years either way (seconds).")
+    if change.freeze is not None:
+        ctx.clock.freeze(change.freeze)
+    if moment is not None:
+        ctx.clock.set(moment)
+    if change.advance is not None:
+        ctx.clock.advance(change.advance)
+    return ctx.clock.snapshot()
+
+
+@router.get("/state", dependencies=[Depends(require_admin)])
+def state(ctx: Context = Depends(get_context)) -> dict[str, Any]:
+    """A versioned dump of the store. Hashes, token digests and secrets are left out."""
+    return {
+        "version": STATE_VERSION,
+        "generatedAt": isoformat_z(ctx.clock.now()),
+        "clock": ctx.clock.snapshot(),
+        **ctx.store.dump(),
+    }

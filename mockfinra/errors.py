@@ -1,0 +1,214 @@
+"""The one place that builds error responses, in the format of the surface a request hit.
+
+Surfaces: Okta error JSON on `/api/...`, OAuth 2.0 error JSON on `/oauth2/...`, control-plane JSON on
+`/_mock/...`, plain text on the download hosts and HTML on pages.
+
+Domain code raises one of the exception classes below. An exception with `commit=True` keeps what the
+request already wrote to the store (a failed-attempt counter, a lockout) although the request fails;
+every other error rolls the request's changes back so that state stays intact.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any, Iterable, Literal
+
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+
+from mockfinra.security import new_id
+
+Surface = Literal["okta", "oauth", "mock", "plain", "html"]
+
+
+class MockfinraError(Exception):
+    """Base for every error that becomes a response."""
+
+    status: int = 400
+    commit: bool = False
+    headers: dict[str, str] | None = None
+
+    def response(self, surface: Surface) -> Response:
+        raise NotImplementedError
+
+
+# --- Okta -------------------------------------------------------------------------------------------
+
+OKTA_ERRORS: dict[str, tuple[int, str]] = {
+    "E0000001": (400, "Api validation failed: {0}"),
+    "E0000003": (400, "The request body was not well-formed."),
+    "E0000004": (401, "Authentication failed"),
+    "E0000005": (403, "Invalid session"),
+    "E0000006": (403, "You do not have permission to perform the requested action"),
+    "E0000007": (404, "Not found: {0}"),
+    "E0000009": (500, "Internal Server Error"),
+    "E0000011": (401, "Invalid token provided"),
+    "E0000014": (403, "Update of credentials failed"),
+    "E0000016": (403, "Activation failed because the user is already active"),
+    "E0000022": (405, "The endpoint does not support the provided HTTP method"),
+    "E0000038": (403, "This operation is not allowed in the user's current status."),
+    "E0000047": (429, "API call exceeded rate limit due to too many requests."),
+    "E0000064": (401, "Password is expired and must be changed."),
+    "E0000068": (403, "Invalid Passcode/Answer"),
+    "E0000069": (403, "User Locked"),
+    "E0000079": (403, "This operation is not allowed in the current authentication state."),
+    "E0000080": (403, "The password does not meet the complexity requirements of the current password policy."),
+    "E0000087": (403, "The recovery question answer did not match our records."),
+    "E0000095": (403, "Recovery not allowed for unknown user."),
+    "E0000109": (429, "An SMS message was recently sent. Please wait 30 seconds before trying again."),
+    "E0000119": (403, "Your account is locked. Please contact your administrator."),
+    "E0000133": (429, "A phone call was recently made. Please wait 30 seconds before trying again."),
+    "E0000413": (413, "Request body too large."),
+}
+
+
+def okta_body(code: str, summary: str, causes: Iterable[str] = ()) -> dict[str, Any]:
+    return {
+        "errorCode": code,
+        "errorSummary": summary,
+        "errorLink": code,
+        "errorId": new_id("oae", 25),
+        "errorCauses": [{"errorSummary": cause} for cause in causes],
+    }
+
+
+class OktaError(MockfinraError):
+    """An Okta API error: `OktaError("E0000007", "User")` → 404 "Not found: User"."""
+
+    def __init__(
+        self,
+        code: str,
+        detail: str = "",
+        causes: Iterable[str] = (),
+        *,
+        status: int | None = None,
+        summary: str | None = None,
+        commit: bool = False,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        default_status, template = OKTA_ERRORS[code]
+        self.code = code
+        self.status = status or default_status
+        self.summary = summary or template.replace("{0}", detail)
+        self.causes = list(causes)
+        self.commit = commit
+        self.headers = headers
+        super().__init__(f"{code} {self.summary}")
+
+    def response(self, surface: Surface) -> Response:
+        if surface == "okta":
+            return JSONResponse(
+                okta_body(self.code, self.summary, self.causes), self.status, headers=self.headers
+            )
+        return generic_error(surface, self.status, self.summary, self.code.lower(), self.headers)
+
+
+def validation_error(what: str, causes: Iterable[str]) -> OktaError:
+    """400 E0000001 "Api validation failed: <what>" with one cause per field."""
+    return OktaError("E0000001", what, causes)
+
+
+def invalid_state() -> OktaError:
+    summary = OKTA_ERRORS["E0000079"][1]
+    return OktaError("E0000079", causes=[summary])
+
+
+def invalid_token() -> OktaError:
+    return OktaError("E0000011")
+
+
+def not_found(what: str) -> OktaError:
+    return OktaError("E0000007", what)
+
+
+# --- OAuth 2.0 --------------------------------------------------------------------------------------
+
+
+class OAuthError(MockfinraError):
+    """RFC 6749 error: `{"error": "invalid_grant", "error_description": "..."}`."""
+
+    def __init__(
+        self,
+        error: str,
+        description: str,
+        status: int = 400,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.error = error
+        self.description = description
+        self.status = status
+        self.headers = headers
+        super().__init__(f"{error}: {description}")
+
+    def response(self, surface: Surface) -> Response:
+        if surface in ("oauth", "okta", "mock"):
+            body = {"error": self.error, "error_description": self.description}
+            return JSONResponse(body, self.status, headers=self.headers)
+        return generic_error(surface, self.status, self.description, self.error, self.headers)
+
+
+# --- everything else --------------------------------------------------------------------------------
+
+
+class ClientError(MockfinraError):
+    """An error for the control plane, the download hosts and pages; rendered per surface."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        error: str = "bad_request",
+        headers: dict[str, str] | None = None,
+        commit: bool = False,
+    ) -> None:
+        self.status = status
+        self.message = message
+        self.error = error
+        self.headers = headers
+        self.commit = commit
+        super().__init__(message)
+
+    def response(self, surface: Surface) -> Response:
+        return generic_error(surface, self.status, self.message, self.error, self.headers)
+
+
+def generic_error(
+    surface: Surface,
+    status: int,
+    message: str,
+    error: str = "error",
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """Render a plain status + message in the given surface's own format."""
+    if surface == "okta":
+        code = {401: "E0000011", 403: "E0000006", 404: "E0000007", 405: "E0000022", 413: "E0000413"}.get(
+            status, "E0000001"
+        )
+        return JSONResponse(okta_body(code, message), status, headers=headers)
+    if surface == "oauth":
+        return JSONResponse({"error": error, "error_description": message}, status, headers=headers)
+    if surface == "mock":
+        return JSONResponse({"error": error, "message": message}, status, headers=headers)
+    if surface == "plain":
+        return PlainTextResponse(f"Error {status}: {message}\n", status, headers=headers)
+    page = (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Error</title>"
+        "<link rel='stylesheet' href='/static/mockfinra.css'></head><body class='error-page'>"
+        f"<main class='card'><h1>{status}</h1><p>{html.escape(message)}</p>"
+        "<p><a href='/'>Back to sign-in</a></p></main></body></html>"
+    )
+    return HTMLResponse(page, status, headers=headers)
+
+
+def surface_for(path: str) -> Surface:
+    """Which error format a request path gets."""
+    segments = path.split("/", 2)
+    first = segments[1] if len(segments) > 1 else ""
+    if first == "api":
+        return "okta"
+    if first == "oauth2":
+        return "oauth"
+    if first == "_mock":
+        return "mock"
+    if first in ("apidownload", "download"):
+        return "plain"
+    return "html"

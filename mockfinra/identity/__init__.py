@@ -1,0 +1,1 @@
+"""The NASDAQ MFA service: an Okta-compatible authentication API, users, factors and sessions."""

@@ -1,0 +1,87 @@
+"""One-call creation of a ready user with factors: `POST /_mock/users` and the seed file share it."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy.orm import Session
+
+from mockfinra.context import Context
+from mockfinra.errors import validation_error
+from mockfinra.identity.users import create_user, issue_activation_token
+
+
+class FactorSpec(BaseModel):
+    """A factor to create already enrolled. Extra keys are factor-type specific."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    factorType: str
+    provider: str | None = None
+
+
+class UserSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    login: str
+    password: str | None = None
+    email: str | None = None
+    firstName: str = ""
+    lastName: str = ""
+    mobilePhone: str | None = None
+    entitlements: list[str] = Field(default_factory=list)
+    status: Literal["ACTIVE", "PROVISIONED"] = "ACTIVE"
+    recoveryQuestion: str | None = None
+    recoveryAnswer: str | None = None
+    factors: list[FactorSpec] = Field(default_factory=list)
+
+
+def parse_user_spec(raw: Any) -> UserSpec:
+    """Validate a raw spec; E0000001 naming each bad field."""
+    try:
+        return UserSpec.model_validate(raw)
+    except ValidationError as error:
+        causes = []
+        fields = []
+        for item in error.errors():
+            field = ".".join(str(part) for part in item.get("loc", ())) or "body"
+            fields.append(field)
+            causes.append(f"{field}: {item.get('msg')}")
+        raise validation_error(", ".join(dict.fromkeys(fields)), causes) from None
+
+
+def provision_user(
+    ctx: Context, db: Session, spec: UserSpec, hash_cost: int | None = None
+) -> dict[str, Any]:
+    """Create the user and its factors. Returns the user, each factor's id and secret, and the
+    activation token for a PROVISIONED user (the caller turns it into a link)."""
+    if spec.status == "ACTIVE" and not spec.password:
+        raise validation_error("password", ["password: an ACTIVE user needs a password"])
+    user = create_user(
+        ctx,
+        db,
+        login=spec.login,
+        email=spec.email,
+        first_name=spec.firstName,
+        last_name=spec.lastName,
+        entitlements=spec.entitlements,
+        password=spec.password,
+        recovery_question=spec.recoveryQuestion,
+        recovery_answer=spec.recoveryAnswer,
+        status=spec.status,
+        mobile_phone=spec.mobilePhone,
+        hash_cost=hash_cost,
+    )
+    factors = [provision_factor(ctx, db, user, factor, hash_cost) for factor in spec.factors]
+    result: dict[str, Any] = {"user": user, "factors": factors, "activationToken": None}
+    if spec.status == "PROVISIONED":
+        result["activationToken"] = issue_activation_token(ctx, user)
+    return result
+
+
+def provision_factor(
+    ctx: Context, db: Session, user: Any, spec: FactorSpec, hash_cost: int | None
+) -> dict[str, Any]:
+    """Create one ACTIVE factor from a spec; returns `{id, factorType, provider, ...secret}`."""
+    from mockfinra.errors import ClientError
+
+    raise ClientError(501, f"Provisioning factors ({spec.factorType}) is not built yet.", "not_implemented")

@@ -1,0 +1,71 @@
+"""The one place that builds links. Every href the server emits is absolute and built from the request.
+
+A request that arrived on a configured real NTF host name (see `Settings.*_hosts`) is served that site at
+`/`; links to the same site then carry no prefix, and links to another site use that site's first real
+host name on the same scheme and port. Otherwise every site lives under its prefix on the request's host.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from starlette.requests import HTTPConnection
+
+Site = Literal["mfa", "traqs", "apidownload", "download"]
+
+SITE_PREFIXES: dict[Site, str] = {"mfa": "", "traqs": "/traqs", "apidownload": "/apidownload", "download": "/download"}
+SITE_HOST_SCOPE_KEY = "mockfinra.site_host"
+
+
+def site_hosts(settings: Any) -> dict[Site, list[str]]:
+    return {
+        "mfa": list(settings.mfa_hosts),
+        "traqs": list(settings.traqs_hosts),
+        "apidownload": list(settings.apidownload_hosts),
+        "download": list(settings.download_hosts),
+    }
+
+
+class Links:
+    """Absolute URLs and HAL links for one request."""
+
+    def __init__(self, request: HTTPConnection) -> None:
+        self.request = request
+        self.scheme = request.url.scheme
+        self.netloc = request.headers.get("host") or request.url.netloc
+        self.served_site: Site | None = request.scope.get(SITE_HOST_SCOPE_KEY)
+
+    def base(self, site: Site = "mfa") -> str:
+        if self.served_site is None:
+            return f"{self.scheme}://{self.netloc}{SITE_PREFIXES[site]}"
+        if site == self.served_site:
+            return f"{self.scheme}://{self.netloc}"
+        hosts = site_hosts(self.request.app.state.settings)[site]
+        port = self.netloc.rsplit(":", 1)[1] if ":" in self.netloc else ""
+        host = hosts[0] if hosts else self.netloc.rsplit(":", 1)[0]
+        return f"{self.scheme}://{host}{':' + port if port else ''}{SITE_PREFIXES[site]}"
+
+    def url(self, path: str, site: Site = "mfa") -> str:
+        """`links.url("/api/v1/authn")` → `http://127.0.0.1:8400/api/v1/authn`."""
+        return self.base(site) + path
+
+    def origin(self) -> str:
+        return f"{self.scheme}://{self.netloc}"
+
+    def hal(
+        self,
+        path: str,
+        method: str | None = "POST",
+        name: str | None = None,
+        site: Site = "mfa",
+        **extra: Any,
+    ) -> dict[str, Any]:
+        """A HAL link `{"href", "hints": {"allow": [method]}}`, optionally named; exactly one method."""
+        link: dict[str, Any] = {}
+        if name is not None:
+            link["name"] = name
+        link["href"] = self.url(path, site)
+        if method is not None:
+            link["hints"] = {"allow": [method]}
+        link.update(extra)
+        return link

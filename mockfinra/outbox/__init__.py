@@ -1,0 +1,1 @@
+"""Captured outbound messages (email, SMS, voice, push) and the waits on them."""

@@ -1,0 +1,1 @@
+"""Reference-data files: the catalogue and deterministic generators (pure Python, no HTTP)."""

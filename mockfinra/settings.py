@@ -1,0 +1,121 @@
+"""The one settings object. Every field is also an environment variable `MOCKFINRA_<NAME>`.
+
+Fields marked ASSUMPTION choose a plausible value where the real NASDAQ MFA / FINRA behaviour is
+not documented (see ../shared/reference); README lists them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BeforeValidator, Field
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = PACKAGE_DIR / "data"
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+
+MEMORY_DB = "sqlite://"
+
+
+def _split_csv(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+CsvList = Annotated[list[str], NoDecode, BeforeValidator(_split_csv)]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MOCKFINRA_", extra="ignore", validate_default=True)
+
+    # --- server -----------------------------------------------------------------------------
+    host: str = "127.0.0.1"
+    port: int = 8400
+    db: str = Field(
+        default="sqlite:///mockfinra.db",
+        description="SQLAlchemy URL; 'memory' (or 'sqlite://') keeps state in memory only",
+    )
+    seed: Path = DATA_DIR / "seed.toml"
+    admin_token: str | None = Field(
+        default=None, description="when set, /_mock and the Users API require it"
+    )
+    max_body_bytes: int = 1_048_576
+    log_level: str = "warning"
+    org_name: str = "NASDAQ MFA NTF"
+
+    # Real NTF host names; a request whose Host is one of these is served that site at '/'.
+    mfa_hosts: CsvList = ["mpp-test.nasdaq.com"]
+    traqs_hosts: CsvList = ["www-ntf.finratraqs.org", "beta-ntf.finratraqs.org"]
+    apidownload_hosts: CsvList = ["apidownload-ntf.finratraqs.org", "download-ntf2.finratraqs.org"]
+    download_hosts: CsvList = ["download-ntf.finratraqs.org"]
+
+    # --- clock -------------------------------------------------------------------------------
+    clock_start: str | None = Field(
+        default=None, description="ISO-8601 instant the mock clock starts at (default: real time)"
+    )
+    clock_frozen: bool = False
+
+    # --- hashing -----------------------------------------------------------------------------
+    hash_cost: int = Field(
+        default=14, ge=4, le=20, description="scrypt N = 2**hash_cost for passwords and answers"
+    )
+
+    # --- password policy (Okta default policy; ASSUMPTION for NASDAQ) --------------------------
+    password_min_length: int = 8
+    password_min_lower: int = 1
+    password_min_upper: int = 1
+    password_min_number: int = 1
+    password_min_symbol: int = 0
+    password_exclude_username: bool = True
+    password_expire_days: int = Field(default=0, description="0 = passwords never expire")
+    password_warn_days: int = Field(default=0, description="PASSWORD_WARN this many days before expiry")
+
+    # --- lockout (FINRA: 5 failed logins since 2023-10-30) -------------------------------------
+    lockout_threshold: int = 5
+    lockout_auto_unlock_minutes: int = Field(
+        default=0, description="0 = stays locked until unlocked (Okta default); ASSUMPTION"
+    )
+    lockout_response: Literal["LOCKED_OUT", "E0000004", "E0000069"] = "LOCKED_OUT"
+    factor_lockout_threshold: int = 5
+
+    # --- authn transaction and sessions --------------------------------------------------------
+    state_token_ttl_seconds: int = 300
+    session_token_ttl_seconds: int = 300
+    session_lifetime_seconds: int = 7200
+    totp_skew_steps: int = 1
+    trusted_origins: CsvList = Field(
+        default=[],
+        description="extra origins sessionCookieRedirect may redirect to (loopback and the mock itself always are)",
+    )
+
+    # --- out-of-band factors and the outbox (issue: phone and push) ----------------------------
+    otp_ttl_seconds: int = 300
+    resend_throttle_seconds: int = 30
+    push_timeout_seconds: int = 300
+    push_number_challenge: bool = False
+    messages_wait_cap_seconds: int = 60
+    smtp_url: str | None = None
+
+    # --- OAuth 2.0 / OIDC and downloads --------------------------------------------------------
+    access_token_ttl_seconds: int = 3600
+    id_token_ttl_seconds: int = 3600
+    refresh_token_ttl_days: int = 90
+    auth_code_ttl_seconds: int = 60
+    refdata_seed: int = 20240715
+    ntf_window_days: int = 30
+
+    def model_post_init(self, __context: object) -> None:
+        if self.db in ("memory", ":memory:"):
+            self.db = MEMORY_DB
+
+    @classmethod
+    def for_tests(cls, **overrides: object) -> "Settings":
+        """Settings for an isolated in-process app: in-memory store, cheap hashing, no env leakage."""
+        values: dict[str, object] = {"db": MEMORY_DB, "hash_cost": 4}
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]
+

@@ -1,0 +1,1 @@
+"""TRAQS: the portal behind MFA sign-in; its API access page issues the refresh token."""

@@ -1,0 +1,16 @@
+"""Shared fixtures: each test gets its own app and in-memory store (see mockfinra.testing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mockfinra.settings import Settings
+
+TEST_DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def minimal_seed_settings() -> Settings:
+    return Settings.for_tests(seed=TEST_DATA / "seed-minimal.toml")
