@@ -186,7 +186,8 @@ def install_error_handlers(app: FastAPI) -> None:
 def build_context(settings: Settings) -> Context:
     start = parse_instant(settings.clock_start) if settings.clock_start else None
     clock = Clock(start=start, frozen=settings.clock_frozen)
-    return Context(settings=settings, clock=clock, store=Store(settings.db), outbox=OutboxHub())
+    outbox = OutboxHub.from_settings(settings)
+    return Context(settings=settings, clock=clock, store=Store(settings.db), outbox=outbox)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -197,7 +198,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         from mockfinra.seed import load_initial_state
 
-        load_initial_state(ctx)
+        if not ctx.ready:  # `mockfinra serve` loads it before serving, to report a bad seed with exit 2
+            load_initial_state(ctx)
         try:
             yield
         finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 import sys
 import urllib.error
 import urllib.request
@@ -10,11 +11,16 @@ from typing import Any, Optional
 
 import typer
 
+from mockfinra.download import cli as certs_cli
+from mockfinra.refdata.cli import files_app
+
 app = typer.Typer(
     help="mockfinra: a local, offline emulator of FINRA's NTF (NASDAQ MFA, TRAQS, reference-data API).",
     no_args_is_help=True,
     add_completion=False,
 )
+app.add_typer(certs_cli.app, name="certs")
+app.add_typer(files_app, name="files")
 
 
 def settings_from(**overrides: Any) -> Any:
@@ -33,24 +39,39 @@ def serve(
         None, help="SQLAlchemy URL, or 'memory' [env MOCKFINRA_DB, default sqlite:///mockfinra.db]."
     ),
     log_level: Optional[str] = typer.Option(None, help="uvicorn log level [env MOCKFINRA_LOG_LEVEL]."),
+    tls_cert: Optional[Path] = typer.Option(None, help="Serve HTTPS with this certificate (PEM) [env MOCKFINRA_TLS_CERT]."),
+    tls_key: Optional[Path] = typer.Option(None, help="Key of --tls-cert (PEM) [env MOCKFINRA_TLS_KEY]."),
+    tls_ca: Optional[Path] = typer.Option(
+        None, help="Ask for client certificates signed by this CA (PEM) [env MOCKFINRA_TLS_CA]."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Do not print the banner."),
 ) -> None:
     """Start every site (MFA service, TRAQS, API download, legacy download) on one port."""
-    import uvicorn
-
     from mockfinra.app import create_app
-    from mockfinra.seed import SeedError, read_seed
+    from mockfinra.outbox.serving import run_uvicorn
+    from mockfinra.seed import SeedError, load_initial_state, read_seed
 
-    settings = settings_from(host=host, port=port, seed=seed, db=db, log_level=log_level)
+    from mockfinra.download.tls import TlsConfigError, uvicorn_tls_options
+
+    settings = settings_from(
+        host=host, port=port, seed=seed, db=db, log_level=log_level, tls_cert=tls_cert, tls_key=tls_key, tls_ca=tls_ca
+    )
     try:
         read_seed(settings.seed)
-    except SeedError as error:
+        tls_options = uvicorn_tls_options(settings)
+    except (SeedError, TlsConfigError) as error:
         typer.echo(f"mockfinra: {error}", err=True)
         raise typer.Exit(2) from None
     application = create_app(settings)
+    try:
+        load_initial_state(application.state.ctx)
+    except SeedError as error:
+        typer.echo(f"mockfinra: {error}", err=True)
+        raise typer.Exit(2) from None
     if not quiet:
         print_banner(settings, application.state.ctx)
-    uvicorn.run(application, host=settings.host, port=settings.port, log_level=settings.log_level)
+    # Like uvicorn.run, but Ctrl+C also ends open /_mock/messages streams and long-polls at once.
+    run_uvicorn(application, host=settings.host, port=settings.port, log_level=settings.log_level, **tls_options)
 
 
 def print_banner(settings: Any, ctx: Any) -> None:
@@ -60,7 +81,7 @@ def print_banner(settings: Any, ctx: Any) -> None:
     from mockfinra.seed import seed_summary
 
     console = Console(highlight=False)
-    base = f"http://{settings.host}:{settings.port}"
+    base = f"{'https' if settings.tls_cert else 'http'}://{settings.host}:{settings.port}"
     console.print(f"[bold]mockfinra[/] — FINRA NTF emulator — state: {settings.db}")
     sites = Table(box=None, show_header=False, pad_edge=False)
     for name, path, real in (
@@ -92,9 +113,12 @@ def healthcheck(
     """Exit 0 when the configured server answers `/_mock/ready` with 200 (for Docker HEALTHCHECK)."""
     settings = settings_from(host=host, port=port)
     target = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
-    url = f"http://{target}:{settings.port}/_mock/ready"
+    scheme = "https" if settings.tls_cert else "http"
+    url = f"{scheme}://{target}:{settings.port}/_mock/ready"
+    # Under TLS the server certificate comes from the mock's own CA: a loopback liveness probe skips verification.
+    context = ssl._create_unverified_context() if settings.tls_cert else None  # noqa: S323
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - loopback only
+        with urllib.request.urlopen(url, timeout=timeout, context=context) as response:  # noqa: S310 - loopback only
             ok = response.status == 200
     except (urllib.error.URLError, OSError):
         ok = False

@@ -41,9 +41,11 @@ class Links:
         if site == self.served_site:
             return f"{self.scheme}://{self.netloc}"
         hosts = site_hosts(self.request.app.state.settings)[site]
+        if not hosts:
+            return f"{self.scheme}://{self.netloc}{SITE_PREFIXES[site]}"
+        # That site's real host serves it at '/', so its links carry no prefix.
         port = self.netloc.rsplit(":", 1)[1] if ":" in self.netloc else ""
-        host = hosts[0] if hosts else self.netloc.rsplit(":", 1)[0]
-        return f"{self.scheme}://{host}{':' + port if port else ''}{SITE_PREFIXES[site]}"
+        return f"{self.scheme}://{hosts[0]}{':' + port if port else ''}"
 
     def url(self, path: str, site: Site = "mfa") -> str:
         """`links.url("/api/v1/authn")` → `http://127.0.0.1:8400/api/v1/authn`."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from typing_extensions import Annotated
 
@@ -27,6 +27,18 @@ def _split_csv(value: object) -> object:
 
 
 CsvList = Annotated[list[str], NoDecode, BeforeValidator(_split_csv)]
+
+
+def _check_smtp_url(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    from mockfinra.outbox.relay import parse_smtp_url
+
+    parse_smtp_url(value)  # ValueError → a settings validation error naming smtp_url
+    return value.strip()
+
+
+SmtpUrl = Annotated[str | None, AfterValidator(_check_smtp_url)]
 
 
 class Settings(BaseSettings):
@@ -73,6 +85,10 @@ class Settings(BaseSettings):
     password_exclude_username: bool = True
     password_expire_days: int = Field(default=0, description="0 = passwords never expire")
     password_warn_days: int = Field(default=0, description="PASSWORD_WARN this many days before expiry")
+    password_warn_requires_option: bool = Field(
+        default=True,
+        description="as Okta: PASSWORD_WARN only when the sign-in sent options.warnBeforePasswordExpired=true",
+    )
 
     # --- lockout (FINRA: 5 failed logins since 2023-10-30) -------------------------------------
     lockout_threshold: int = 5
@@ -87,6 +103,10 @@ class Settings(BaseSettings):
     session_token_ttl_seconds: int = 300
     session_lifetime_seconds: int = 7200
     totp_skew_steps: int = 1
+    mfa_enroll_required: bool = Field(
+        default=True,
+        description="ASSUMPTION: a user without a factor must enroll one (MFA_ENROLL has no skip link)",
+    )
     trusted_origins: CsvList = Field(
         default=[],
         description="extra origins sessionCookieRedirect may redirect to (loopback and the mock itself always are)",
@@ -97,16 +117,83 @@ class Settings(BaseSettings):
     resend_throttle_seconds: int = 30
     push_timeout_seconds: int = 300
     push_number_challenge: bool = False
+    push_wrong_answer_rejects: bool = Field(
+        default=False,
+        description="a wrong number-challenge answer rejects the push (ASSUMPTION default: refused, push stays pending)",
+    )
+    phone_number_check: Literal["possible", "valid"] = Field(
+        default="possible",
+        description="'possible' accepts fictional numbers such as +1 555-415-1337 (ASSUMPTION); 'valid' needs an assigned range",
+    )
+    phone_default_region: str | None = Field(
+        default=None,
+        description="region (e.g. US) for numbers written without a country code; unset: they are refused (ASSUMPTION)",
+    )
+    recovery_token_ttl_seconds: int = Field(default=3600, description="lifetime of an emailed recovery link")
+    recovery_sms_mobile_phone: bool = Field(
+        default=True,
+        description="SMS/CALL recovery may use the profile mobilePhone when no phone factor is enrolled (ASSUMPTION)",
+    )
     messages_wait_cap_seconds: int = 60
-    smtp_url: str | None = None
+    messages_max: int = Field(
+        default=1000, ge=0, description="keep at most this many captured messages, oldest pruned (0 = no limit)"
+    )
+    messages_heartbeat_seconds: float = Field(
+        default=15.0, gt=0, description="comment line sent on an idle /_mock/messages/stream"
+    )
+    smtp_url: SmtpUrl = Field(
+        default=None,
+        description="relay captured emails to smtp://[user:pass@]host:port (or smtp+starttls://, smtps://)",
+    )
+    smtp_from: str = "noreply@mockfinra.local"
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
 
     # --- OAuth 2.0 / OIDC and downloads --------------------------------------------------------
     access_token_ttl_seconds: int = 3600
     id_token_ttl_seconds: int = 3600
     refresh_token_ttl_days: int = 90
     auth_code_ttl_seconds: int = 60
+    refresh_token_rotation: bool = Field(
+        default=False,
+        description="issue a new refresh token on each use (ASSUMPTION default: no, FINRA users paste one into scripts)",
+    )
+    oauth_audience: str = Field(default="api://traqs", description="`aud` of access tokens (ASSUMPTION)")
+    oauth_data_scope: str = Field(
+        default="traqs.refdata", description="scope that grants reference-data downloads (ASSUMPTION)"
+    )
+    oauth_portal_client_secret: str = Field(
+        default="traqs-portal-secret", description="client secret of the confidential client `traqs-portal`"
+    )
+    oauth_redirect_uris: CsvList = Field(
+        default=[], description="extra redirect URIs accepted for both clients (loopback always is for traqs-api)"
+    )
     refdata_seed: int = 20240715
+    refdata_scale: float = Field(
+        default=1.0, gt=0, description="size factor of every reference-data universe (1.0: CAMASTER ~20,000 rows)"
+    )
+    refdata_cache_dir: Path | None = Field(
+        default=None, description="keep generated reference files here (default: in memory, LRU by bytes)"
+    )
     ntf_window_days: int = 30
+
+    # --- download hosts and TLS (DownloadHandler.ashx, legacy certificate host) ------------------
+    download_require_scope: bool = Field(
+        default=True,
+        description="access tokens must carry oauth_data_scope to download (ASSUMPTION; false accepts any access token)",
+    )
+    download_require_username: bool = Field(
+        default=False,
+        description="the `username` field must be sent with each download (ASSUMPTION: optional, checked when sent)",
+    )
+    tls_cert: Path | None = Field(default=None, description="server certificate (PEM); serve HTTPS when set")
+    tls_key: Path | None = Field(default=None, description="private key of tls_cert (PEM)")
+    tls_ca: Path | None = Field(
+        default=None, description="CA (PEM) whose client certificates are accepted; asks clients for one when set"
+    )
+    legacy_allow_plain_http: bool = Field(
+        default=False,
+        description="let the legacy download host accept Basic auth without a client certificate on plain HTTP",
+    )
 
     def model_post_init(self, __context: object) -> None:
         if self.db in ("memory", ":memory:"):

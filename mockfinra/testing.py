@@ -33,7 +33,7 @@ class MockfinraServer:
         self.port = port or free_port()
         self.settings = (settings or Settings.for_tests()).model_copy(update={"port": self.port, "host": "127.0.0.1"})
         self.app = create_app(self.settings)
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{'https' if self.settings.tls_cert else 'http'}://127.0.0.1:{self.port}"
         self._server: Any = None
         self._thread: threading.Thread | None = None
 
@@ -44,7 +44,10 @@ class MockfinraServer:
     def start(self, timeout: float = 20.0) -> "MockfinraServer":
         import uvicorn
 
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        from mockfinra.download.tls import uvicorn_tls_options
+
+        tls = uvicorn_tls_options(self.settings)  # HTTPS (and client certificates) when the settings say so
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on", **tls)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="mockfinra-server", daemon=True)
         self._thread.start()
@@ -56,6 +59,7 @@ class MockfinraServer:
         return self
 
     def stop(self) -> None:
+        self.ctx.outbox.close()  # end open long-polls and event streams, which would hold shutdown up
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:

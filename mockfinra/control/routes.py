@@ -2,9 +2,11 @@
 
 from fastapi import APIRouter
 
-from mockfinra.control import messages, system, users
+from mockfinra.control import messages, phone_page, push, system, users
 
 router = APIRouter()
 router.include_router(system.router)
 router.include_router(users.router)
 router.include_router(messages.router)
+router.include_router(push.router)
+router.include_router(phone_page.router)

@@ -1,5 +1,101 @@
-"""`POST /_mock/users` (one-call ready user) and `GET /_mock/users/{login}/totp`."""
+"""`POST /_mock/users` (one-call ready user) and `GET /_mock/users/{login}/totp` (the code an app shows now)."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+from typing import Any, Literal
+
+from fastapi import APIRouter, Body, Depends, Request
+from fastapi.responses import JSONResponse
+
+from mockfinra.admin import require_admin
+from mockfinra.clock import isoformat_z
+from mockfinra.context import Context, get_context
+from mockfinra.errors import ClientError, OktaError
+from mockfinra.identity.provisioning import parse_user_spec, provision_user
+from mockfinra.links import Links
+from mockfinra.store.users import Factor, User, find_user_by_login
+
+router = APIRouter(prefix="/users", dependencies=[Depends(require_admin)], tags=["control"])
+
+TOTP = "token:software:totp"
+
+
+def _mock_error(error: OktaError) -> ClientError:
+    """An Okta validation error in the control plane's JSON, keeping its causes in the message."""
+    detail = "; ".join(error.causes)
+    message = f"{error.summary} ({detail})" if detail else error.summary
+    return ClientError(error.status, message, error.code)
+
+
+def user_summary(user: User) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "login": user.login,
+        "status": user.status,
+        "created": isoformat_z(user.created_at),
+        "profile": {
+            "login": user.login,
+            "email": user.email,
+            "firstName": user.first_name,
+            "lastName": user.last_name,
+            "mobilePhone": user.mobile_phone,
+            "entitlements": list(user.entitlements),
+        },
+    }
+
+
+@router.post("", status_code=201)
+def create_user(request: Request, raw: Any = Body(...), ctx: Context = Depends(get_context)) -> JSONResponse:
+    """Create a ready user with factors. 201 with the user, each factor's id and secret and, for a
+    PROVISIONED user, the activation link."""
+    try:
+        spec = parse_user_spec(raw)
+        with ctx.store.transaction() as db:
+            result = provision_user(ctx, db, spec)
+            body: dict[str, Any] = {"user": user_summary(result["user"]), "factors": result["factors"]}
+    except OktaError as error:
+        raise _mock_error(error) from None
+    token = result["activationToken"]
+    if token:
+        body["activationToken"] = token
+        body["activationUrl"] = Links(request).url("/welcome/" + token)
+    return JSONResponse(body, status_code=201)
+
+
+def _totp_factor(user: User, provider: str | None) -> Factor | None:
+    """The user's TOTP factor for `provider` (any when None), preferring an ACTIVE one."""
+    candidates = [
+        f
+        for f in user.factors
+        if f.factor_type == TOTP
+        and f.status in ("ACTIVE", "PENDING_ACTIVATION")
+        and (provider is None or f.provider == provider)
+    ]
+    candidates.sort(key=lambda f: f.status != "ACTIVE")
+    return candidates[0] if candidates else None
+
+
+@router.get("/{login}/totp")
+def totp_code(
+    login: str,
+    provider: Literal["GOOGLE", "OKTA", "google", "okta"] | None = None,
+    ctx: Context = Depends(get_context),
+) -> dict[str, Any]:
+    """`{code, secondsRemaining, step, provider, factorId, status}` at mock time."""
+    from mockfinra.identity.factors.totp import current_code
+
+    wanted = provider.upper() if provider else None
+    with ctx.store.transaction() as db:
+        user = find_user_by_login(db, login)
+        if user is None:
+            raise ClientError(404, f"No user with login '{login}'.", "not_found")
+        factor = _totp_factor(user, wanted)
+        if factor is None:
+            which = f"{wanted} " if wanted else ""
+            raise ClientError(404, f"User '{login}' has no {which}TOTP factor.", "not_found")
+        return {
+            **current_code(ctx, factor),
+            "provider": factor.provider,
+            "factorId": factor.id,
+            "status": factor.status,
+        }

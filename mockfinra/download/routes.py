@@ -1,19 +1,83 @@
-"""Download hosts (not built yet: every path answers 501 with a clear plain-text message)."""
+"""The two download hosts' HTTP layer: `DownloadHandler.ashx` by GET, POST (form) or HEAD.
 
-from fastapi import APIRouter
+- API download (apidownload-ntf / download-ntf2, mounted at /apidownload): `Authorization: Bearer`.
+- Legacy download (download-ntf, mounted at /download): HTTP Basic user id + password and a client
+  certificate (see `legacy.py`).
+
+The handler path is matched case-insensitively, as IIS does for ASP.NET handlers.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from fastapi import APIRouter, Depends
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
+from starlette.requests import Request
 
-from mockfinra.errors import generic_error
+from mockfinra.context import Context, get_context
+from mockfinra.download import handler, params
+from mockfinra.download.caller import Caller, bearer_caller
+from mockfinra.download.legacy import legacy_caller
+from mockfinra.errors import ClientError
+
+HANDLER = "downloadhandler.ashx"
+METHODS = ["GET", "POST", "HEAD"]
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 apidownload_router = APIRouter()
 legacy_router = APIRouter()
 
-
-@apidownload_router.api_route("/{path:path}", methods=["GET", "POST"], include_in_schema=False)
-def apidownload_not_built(path: str) -> Response:
-    return generic_error("plain", 501, "The API download host (apidownload-ntf.finratraqs.org) is not built yet.")
+Sources = list[list[tuple[str, str]]]
 
 
-@legacy_router.api_route("/{path:path}", methods=["GET", "POST"], include_in_schema=False)
-def legacy_not_built(path: str) -> Response:
-    return generic_error("plain", 501, "The legacy download host (download-ntf.finratraqs.org) is not built yet.")
+async def request_values(request: Request) -> Sources:
+    """The query string's parameters and, for a form POST, the form's fields."""
+    sources = [list(request.query_params.multi_items())]
+    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if request.method == "POST" and content_type in FORM_TYPES:
+        try:
+            form = await request.form()
+        except Exception:  # noqa: BLE001 - any unreadable body is the client's error
+            raise ClientError(400, "The form body cannot be read; send application/x-www-form-urlencoded fields.") from None
+        sources.append([(name, value) for name, value in form.multi_items() if isinstance(value, str)])
+    return sources
+
+
+def serve(
+    ctx: Context,
+    request: Request,
+    path: str,
+    sources: Sources,
+    authenticate: Callable[[Context, Session, Request], Caller],
+) -> Response:
+    if path.strip("/").lower() != HANDLER:
+        raise ClientError(404, f"Not found: {request.url.path}. The download handler is DownloadHandler.ashx.", "not_found")
+    with ctx.store.transaction() as db:
+        caller = authenticate(ctx, db, request)
+    wanted = params.parse(params.merge(sources))
+    handler.check_username(ctx, caller, wanted)
+    if wanted.action == "LIST":
+        return handler.listing(ctx, request, caller, wanted)
+    return handler.download(ctx, request, caller, wanted)
+
+
+@apidownload_router.api_route("/{path:path}", methods=METHODS, include_in_schema=False)
+def api_download(
+    path: str,
+    request: Request,
+    sources: Sources = Depends(request_values),
+    ctx: Context = Depends(get_context),
+) -> Response:
+    return serve(ctx, request, path, sources, bearer_caller)
+
+
+@legacy_router.api_route("/{path:path}", methods=METHODS, include_in_schema=False)
+def legacy_download(
+    path: str,
+    request: Request,
+    sources: Sources = Depends(request_values),
+    ctx: Context = Depends(get_context),
+) -> Response:
+    return serve(ctx, request, path, sources, legacy_caller)

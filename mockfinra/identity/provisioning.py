@@ -81,7 +81,44 @@ def provision_user(
 def provision_factor(
     ctx: Context, db: Session, user: Any, spec: FactorSpec, hash_cost: int | None
 ) -> dict[str, Any]:
-    """Create one ACTIVE factor from a spec; returns `{id, factorType, provider, ...secret}`."""
+    """Create one ACTIVE factor from a spec through its plugin; returns `{id, factorType, provider,
+    status, profile, ...secrets}` (a TOTP factor's `sharedSecret` and `otpauthUri`)."""
     from mockfinra.errors import ClientError
+    from mockfinra.identity.factors import PLANNED_FACTOR_TYPES, plugin_for
 
-    raise ClientError(501, f"Provisioning factors ({spec.factorType}) is not built yet.", "not_implemented")
+    factor_type = (spec.factorType or "").strip().lower()
+    plugin = plugin_for(factor_type, spec.provider)
+    if plugin is None:
+        if plugin_for(factor_type) is not None:
+            providers = ", ".join(plugin_for(factor_type).providers)  # type: ignore[union-attr]
+            raise validation_error(
+                "factors.provider", [f"factors.provider: '{spec.provider}' is not one of {providers}"]
+            )
+        if factor_type in PLANNED_FACTOR_TYPES:
+            raise ClientError(
+                501, f"Provisioning {factor_type} factors is not built yet in this version.", "not_implemented"
+            )
+        raise validation_error(
+            "factors.factorType",
+            [f"factors.factorType: '{spec.factorType}' is not one of {', '.join(PLANNED_FACTOR_TYPES)}"],
+        )
+    raw = spec.model_dump()
+    provider = (spec.provider or plugin.providers[0]).strip().upper()
+    raw["provider"] = provider
+    if any(f.factor_type == plugin.factor_type and f.provider == provider for f in user.factors):
+        raise validation_error(
+            "factors", [f"factors: more than one {plugin.factor_type}/{provider} factor"]
+        )
+    cost = hash_cost if hash_cost is not None else ctx.settings.hash_cost
+    factor, secrets = plugin.provision(ctx, db, user, raw, cost)
+    if factor not in user.factors:
+        user.factors.append(factor)
+    db.flush()
+    return {
+        "id": factor.id,
+        "factorType": factor.factor_type,
+        "provider": factor.provider,
+        "status": factor.status,
+        "profile": plugin.public_profile(factor, masked=False),
+        **secrets,
+    }

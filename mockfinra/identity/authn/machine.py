@@ -1,0 +1,521 @@
+"""The transitions of the `/api/v1/authn` state machine (plain Python over the store and the mock clock).
+
+Each public function is one endpoint: it loads the transaction (401 E0000011 when expired or unknown),
+checks that the action is valid in the current state (403 E0000079 otherwise), applies the transition
+and returns an `AuthnResult` that `render` turns into Okta's JSON. Factor specifics live in the factor
+plugins (`identity/factors`). Errors that must keep a counter raise with `commit=True`.
+
+Transaction `data` flags: `options` (the sign-in's options), `mfaDone` (a factor was verified or
+enrolled), `warnDone` (PASSWORD_WARN answered), `enrollDone` (MFA_ENROLL finished or skipped),
+`enrolledNow` (a factor was enrolled in this transaction), `activation` (started with an activation token).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mockfinra.context import Context
+from mockfinra.errors import (
+    OktaError,
+    invalid_state,
+    invalid_token,
+    not_found,
+    validation_error,
+)
+from mockfinra.identity.authn import lockout, rules
+from mockfinra.identity.authn.transactions import (
+    Handle,
+    create_transaction,
+    end_transaction,
+    load_transaction,
+)
+from mockfinra.identity.factors import (
+    FactorCall,
+    FactorOutcome,
+    FactorPlugin,
+    plugin_for,
+    plugin_of,
+)
+from mockfinra.identity.passwords import policy_violations
+from mockfinra.identity.sessions import issue_session_token
+from mockfinra.identity.users import set_password
+from mockfinra.security import digest, hash_secret, verify_secret
+from mockfinra.store.users import Factor, User, find_user_by_login, get_factor
+
+#: statuses whose users may sign in with a password (LOCKED_OUT answers with the lockout response)
+SIGN_IN_STATUSES = ("ACTIVE", "PASSWORD_EXPIRED", "LOCKED_OUT")
+UNSUPPORTED_FACTOR = "The factor type or provider is not supported."
+FACTOR_EXISTS = "A factor of this type is already set up."
+WRONG_OLD_PASSWORD = "oldPassword: The credentials provided were incorrect."
+SAME_PASSWORD = "password: Password cannot be your current password."
+
+
+@dataclass
+class AuthnResult:
+    """What a request produced: a live transaction, SUCCESS, LOCKED_OUT, or a cancelled transaction."""
+
+    kind: str  # "transaction" | "success" | "locked_out" | "cancelled"
+    handle: Handle | None = None
+    user: User | None = None
+    session_token: str | None = None
+    expires_at: datetime | None = None
+    relay_state: str | None = None
+
+
+# --- primary authentication ----------------------------------------------------------------------
+
+
+def _dummy_hash(ctx: Context) -> str:
+    """A hash to verify against for unknown users, so their timing matches a wrong password."""
+    cached = ctx.resources.get("authn.dummy_hash")
+    if cached is None:
+        cached = hash_secret("mockfinra-no-such-user", ctx.settings.hash_cost)
+        ctx.resources["authn.dummy_hash"] = cached
+    return cached
+
+
+def authentication_failed(commit: bool = False) -> OktaError:
+    return OktaError("E0000004", commit=commit)
+
+
+def locked_out(ctx: Context, relay_state: str | None, commit: bool) -> AuthnResult:
+    """How a locked account shows, per `settings.lockout_response` (ASSUMPTION: LOCKED_OUT by default)."""
+    mode = ctx.settings.lockout_response
+    if mode == "E0000004":
+        raise authentication_failed(commit=commit)
+    if mode == "E0000069":
+        raise lockout.user_locked_error(commit=commit)
+    return AuthnResult("locked_out", relay_state=relay_state)
+
+
+def primary_authentication(
+    ctx: Context,
+    db: Session,
+    username: str,
+    password: str,
+    relay_state: str | None = None,
+    options: dict[str, Any] | None = None,
+) -> AuthnResult:
+    """`POST /api/v1/authn {username, password}`. Unknown user and wrong password look the same."""
+    user = find_user_by_login(db, username)
+    if user is not None:
+        lockout.auto_unlock(ctx, user)
+    if user is None or user.status not in SIGN_IN_STATUSES or not user.password_hash:
+        verify_secret(password, _dummy_hash(ctx))
+        raise authentication_failed()
+    if user.status == "LOCKED_OUT":
+        verify_secret(password, user.password_hash)
+        return locked_out(ctx, relay_state, commit=True)
+    if not verify_secret(password, user.password_hash):
+        if lockout.password_failed(ctx, user):
+            return locked_out(ctx, relay_state, commit=True)
+        raise authentication_failed(commit=True)
+    user.failed_password_attempts = 0
+    handle = create_transaction(
+        ctx,
+        db,
+        user,
+        "UNAUTHENTICATED",
+        relay_state=relay_state,
+        amr=["pwd"],
+        data={"options": dict(options or {})},
+    )
+    return advance(ctx, db, handle)
+
+
+def token_authentication(
+    ctx: Context,
+    db: Session,
+    token: str,
+    relay_state: str | None = None,
+    options: dict[str, Any] | None = None,
+) -> AuthnResult:
+    """`POST /api/v1/authn {token}` with an activation token: a PROVISIONED user sets a password.
+
+    ASSUMPTION: like Okta's "primary authentication with activation token", the answer is PASSWORD_RESET
+    (`next` resetPassword) for a user without a password; a user who has one is activated and goes on.
+    """
+    user = db.scalar(select(User).where(User.activation_token_digest == digest(token or "")))
+    now = ctx.clock.now()
+    if (
+        user is None
+        or user.status not in ("PROVISIONED", "STAGED")
+        or user.activation_expires_at is None
+        or user.activation_expires_at <= now
+    ):
+        raise invalid_token()
+    data = {"options": dict(options or {}), "activation": True}
+    handle = create_transaction(ctx, db, user, "PASSWORD_RESET", relay_state=relay_state, data=data)
+    if not user.password_hash:
+        return AuthnResult("transaction", handle)
+    _activate_user(ctx, user)
+    handle.txn.amr = ["pwd"]
+    return advance(ctx, db, handle)
+
+
+def resume(ctx: Context, db: Session, state_token: str) -> AuthnResult:
+    """`POST /api/v1/authn {stateToken}`: the transaction's current state."""
+    return AuthnResult("transaction", load_transaction(ctx, db, state_token, allow_anonymous=True))
+
+
+# --- moving on -----------------------------------------------------------------------------------
+
+
+def _set_status(
+    handle: Handle, status: str, factor_id: str | None = None, factor_result: str | None = None
+) -> None:
+    handle.txn.status = status
+    handle.txn.factor_id = factor_id
+    handle.txn.factor_result = factor_result
+
+
+def _flag(handle: Handle, name: str, value: Any = True) -> None:
+    handle.txn.data[name] = value
+
+
+def _options(handle: Handle) -> dict[str, Any]:
+    options = handle.txn.data.get("options")
+    return options if isinstance(options, dict) else {}
+
+
+def advance(ctx: Context, db: Session, handle: Handle) -> AuthnResult:
+    """The next state after a step: MFA first (before PASSWORD_EXPIRED, as Okta), then the password
+    states, then enrollment, then SUCCESS."""
+    data = handle.txn.data
+    user = handle.user
+    active = rules.active_factors(user)
+    if active and not data.get("mfaDone"):
+        _set_status(handle, "MFA_REQUIRED")
+    elif rules.password_expired(ctx, user):
+        _set_status(handle, "PASSWORD_EXPIRED")
+    elif not data.get("warnDone") and rules.password_warning(ctx, user, _options(handle)):
+        _set_status(handle, "PASSWORD_WARN")
+    elif not data.get("enrollDone") and _needs_enrollment(handle, active):
+        _set_status(handle, "MFA_ENROLL")
+    else:
+        return succeed(ctx, db, handle)
+    return AuthnResult("transaction", handle)
+
+
+def _needs_enrollment(handle: Handle, active: list[Factor]) -> bool:
+    remaining = [option for option in rules.enroll_options(handle.user) if not option.enrolled]
+    if not remaining:
+        return False
+    if not active:
+        return True
+    # okta-auth-js `options.multiOptionalFactorEnroll`: offer the other factors after an enrollment.
+    return bool(handle.txn.data.get("enrolledNow") and _options(handle).get("multiOptionalFactorEnroll"))
+
+
+def succeed(ctx: Context, db: Session, handle: Handle) -> AuthnResult:
+    """SUCCESS: a one-time sessionToken; the transaction ends and the failed-attempt counters reset."""
+    user = handle.user
+    now = ctx.clock.now()
+    token = issue_session_token(ctx, db, user, handle.txn.amr)
+    lockout.reset_counters(user)
+    user.last_login_at = now
+    relay_state = handle.txn.relay_state
+    end_transaction(db, handle)
+    expires = now + timedelta(seconds=ctx.settings.session_token_ttl_seconds)
+    return AuthnResult("success", user=user, session_token=token, expires_at=expires, relay_state=relay_state)
+
+
+def _proven(handle: Handle, plugin: FactorPlugin) -> None:
+    for method in (plugin.amr, "mfa"):
+        if method not in handle.txn.amr:
+            handle.txn.amr.append(method)
+    _flag(handle, "mfaDone")
+
+
+def _activate_user(ctx: Context, user: User) -> None:
+    now = ctx.clock.now()
+    user.status = "ACTIVE"
+    user.activated_at = user.activated_at or now
+    user.status_changed_at = now
+    user.last_updated_at = now
+    user.activation_token_digest = None
+    user.activation_expires_at = None
+
+
+# --- factors -------------------------------------------------------------------------------------
+
+
+def _factor(db: Session, user: User, factor_id: str) -> Factor:
+    factor = get_factor(db, user.id, factor_id)
+    if factor is None or plugin_for(factor.factor_type, factor.provider) is None:
+        raise not_found(f"Resource not found: {factor_id} (UserFactor)")
+    return factor
+
+
+def _require(handle: Handle, *statuses: str) -> None:
+    if handle.txn.status not in statuses:
+        raise invalid_state()
+
+
+def _require_unlocked(ctx: Context, handle: Handle) -> None:
+    if lockout.is_locked(ctx, handle.user):
+        raise lockout.user_locked_error()
+
+
+def enroll_factor(
+    ctx: Context,
+    db: Session,
+    state_token: str,
+    factor_type: str,
+    provider: str | None,
+    profile: Any,
+    call: FactorCall,
+) -> AuthnResult:
+    """`POST /api/v1/authn/factors`: enroll → MFA_ENROLL_ACTIVATE, or SUCCESS for a factor without activation."""
+    handle = load_transaction(ctx, db, state_token)
+    _require(handle, "MFA_ENROLL")
+    _require_unlocked(ctx, handle)
+    plugin = plugin_for(factor_type, provider)
+    if plugin is None or not plugin.enrollable:
+        raise validation_error("factorEnrollRequest", [UNSUPPORTED_FACTOR])
+    if profile is not None and not isinstance(profile, dict):
+        raise validation_error("factorEnrollRequest", ["Invalid Profile."])
+    chosen = (provider or plugin.providers[0]).strip().upper()
+    user = handle.user
+    for existing in list(user.factors):
+        if existing.factor_type == plugin.factor_type and existing.provider == chosen:
+            if existing.status == "ACTIVE":
+                raise validation_error("factorEnrollRequest", [FACTOR_EXISTS])
+            user.factors.remove(existing)
+            db.delete(existing)
+    db.flush()
+    factor = plugin.enroll(ctx, db, user, chosen, dict(profile or {}), call)
+    if factor not in user.factors:
+        user.factors.append(factor)
+    db.flush()
+    if factor.status == "ACTIVE":
+        _proven(handle, plugin)
+        _flag(handle, "enrolledNow")
+        return advance(ctx, db, handle)
+    _set_status(handle, "MFA_ENROLL_ACTIVATE", factor.id)
+    started = plugin.start_activation(ctx, db, handle.txn, factor, call)
+    if started is not None:
+        return _apply_activation(ctx, db, handle, factor, started)
+    return AuthnResult("transaction", handle)
+
+
+def _pending_factor(db: Session, handle: Handle, factor_id: str) -> Factor:
+    _require(handle, "MFA_ENROLL_ACTIVATE")
+    factor = _factor(db, handle.user, factor_id)
+    if factor.id != handle.txn.factor_id:
+        raise invalid_state()
+    return factor
+
+
+def _apply_activation(
+    ctx: Context, db: Session, handle: Handle, factor: Factor, outcome: FactorOutcome
+) -> AuthnResult:
+    plugin = plugin_of(factor)
+    if outcome.result == "SUCCESS":
+        now = ctx.clock.now()
+        factor.status = "ACTIVE"
+        factor.last_updated_at = now
+        factor.last_verified_at = now
+        _proven(handle, plugin)
+        _flag(handle, "enrolledNow")
+        return advance(ctx, db, handle)
+    if outcome.result == "CHALLENGE":
+        _set_status(handle, "MFA_ENROLL_ACTIVATE", factor.id, outcome.factor_result)
+        return AuthnResult("transaction", handle)
+    # ASSUMPTION: failed activation codes do not count toward the lockout (Okta rate-limits them instead).
+    raise OktaError(outcome.code, causes=outcome.causes)
+
+
+def activate_factor(
+    ctx: Context, db: Session, state_token: str, factor_id: str, call: FactorCall
+) -> AuthnResult:
+    """`POST /api/v1/authn/factors/{id}/lifecycle/activate`."""
+    handle = load_transaction(ctx, db, state_token)
+    factor = _pending_factor(db, handle, factor_id)
+    return _apply_activation(
+        ctx, db, handle, factor, plugin_of(factor).activate(ctx, db, handle.txn, factor, call)
+    )
+
+
+def activation_action(
+    ctx: Context,
+    db: Session,
+    state_token: str,
+    factor_id: str,
+    action: str,
+    call: FactorCall,
+    channel: str | None = None,
+) -> AuthnResult:
+    """The plugin-defined activation sub-resources: `poll`, `resend` and `send` (to email or sms)."""
+    handle = load_transaction(ctx, db, state_token)
+    factor = _pending_factor(db, handle, factor_id)
+    plugin = plugin_of(factor)
+    if action == "poll":
+        outcome = plugin.poll_activation(ctx, db, handle.txn, factor, call)
+    elif action == "resend":
+        outcome = plugin.resend_activation(ctx, db, handle.txn, factor, call)
+    else:
+        outcome = plugin.send_activation(ctx, db, handle.txn, factor, channel or "", call)
+    return _apply_activation(ctx, db, handle, factor, outcome)
+
+
+def _apply_verification(
+    ctx: Context, db: Session, handle: Handle, factor: Factor, outcome: FactorOutcome
+) -> AuthnResult:
+    plugin = plugin_of(factor)
+    if outcome.result == "SUCCESS":
+        factor.last_verified_at = ctx.clock.now()
+        handle.user.failed_factor_attempts = 0
+        _proven(handle, plugin)
+        _set_status(handle, handle.txn.status)
+        return advance(ctx, db, handle)
+    if outcome.result == "CHALLENGE":
+        _set_status(handle, "MFA_CHALLENGE", factor.id, outcome.factor_result)
+        return AuthnResult("transaction", handle)
+    if outcome.counts and lockout.factor_failed(ctx, handle.user):
+        end_transaction(db, handle)
+        raise lockout.user_locked_error(commit=True)
+    raise OktaError(outcome.code, causes=outcome.causes, commit=True)
+
+
+def _switch_challenge(ctx: Context, db: Session, handle: Handle, factor: Factor) -> None:
+    """Verifying another factor than the one being challenged abandons the first challenge."""
+    current = handle.txn.factor_id
+    if handle.txn.status == "MFA_CHALLENGE" and current and current != factor.id:
+        previous = get_factor(db, handle.user.id, current)
+        if previous is not None and plugin_for(previous.factor_type, previous.provider):
+            plugin_of(previous).leave_challenge(ctx, db, handle.txn, previous)
+
+
+def _active_factor_for_verify(ctx: Context, db: Session, handle: Handle, factor_id: str) -> Factor:
+    _require(handle, "MFA_REQUIRED", "MFA_CHALLENGE")
+    factor = _factor(db, handle.user, factor_id)
+    if factor.status != "ACTIVE":
+        raise not_found(f"Resource not found: {factor_id} (UserFactor)")
+    if lockout.is_locked(ctx, handle.user):
+        raise lockout.user_locked_error()
+    return factor
+
+
+def verify_factor(
+    ctx: Context, db: Session, state_token: str, factor_id: str, call: FactorCall
+) -> AuthnResult:
+    """`POST /api/v1/authn/factors/{id}/verify` (also the push poll URL)."""
+    handle = load_transaction(ctx, db, state_token)
+    factor = _active_factor_for_verify(ctx, db, handle, factor_id)
+    _switch_challenge(ctx, db, handle, factor)
+    outcome = plugin_of(factor).verify(ctx, db, handle.txn, factor, call)
+    return _apply_verification(ctx, db, handle, factor, outcome)
+
+
+def resend_challenge(
+    ctx: Context, db: Session, state_token: str, factor_id: str, call: FactorCall
+) -> AuthnResult:
+    """`POST /api/v1/authn/factors/{id}/verify/resend` (the plugin decides; E0000079 by default)."""
+    handle = load_transaction(ctx, db, state_token)
+    _require(handle, "MFA_CHALLENGE")
+    factor = _active_factor_for_verify(ctx, db, handle, factor_id)
+    if factor.id != handle.txn.factor_id:
+        raise invalid_state()
+    outcome = plugin_of(factor).resend_challenge(ctx, db, handle.txn, factor, call)
+    return _apply_verification(ctx, db, handle, factor, outcome)
+
+
+# --- navigation ----------------------------------------------------------------------------------
+
+
+def _leave_current(ctx: Context, db: Session, handle: Handle) -> None:
+    txn = handle.txn
+    factor = get_factor(db, handle.user.id, txn.factor_id) if txn.factor_id else None
+    if factor is None:
+        return
+    if txn.status == "MFA_CHALLENGE" and plugin_for(factor.factor_type, factor.provider):
+        plugin_of(factor).leave_challenge(ctx, db, txn, factor)
+    elif txn.status == "MFA_ENROLL_ACTIVATE" and factor.status != "ACTIVE":
+        handle.user.factors.remove(factor)
+        db.delete(factor)
+
+
+def previous(ctx: Context, db: Session, state_token: str) -> AuthnResult:
+    """`/previous`: MFA_ENROLL_ACTIVATE → MFA_ENROLL (the pending factor is dropped), MFA_CHALLENGE → MFA_REQUIRED."""
+    handle = load_transaction(ctx, db, state_token)
+    back = {"MFA_ENROLL_ACTIVATE": "MFA_ENROLL", "MFA_CHALLENGE": "MFA_REQUIRED"}.get(handle.txn.status)
+    if back is None:
+        raise invalid_state()
+    _leave_current(ctx, db, handle)
+    _set_status(handle, back)
+    return AuthnResult("transaction", handle)
+
+
+def skip(ctx: Context, db: Session, state_token: str) -> AuthnResult:
+    """`/skip`: only where a `skip` link is published (PASSWORD_WARN; MFA_ENROLL when nothing is required)."""
+    handle = load_transaction(ctx, db, state_token)
+    status = handle.txn.status
+    if status == "PASSWORD_WARN":
+        _flag(handle, "warnDone")
+    elif status == "MFA_ENROLL" and rules.enroll_skip_allowed(ctx, handle.user):
+        _flag(handle, "enrollDone")
+    else:
+        raise invalid_state()
+    return advance(ctx, db, handle)
+
+
+def cancel(ctx: Context, db: Session, state_token: str) -> AuthnResult:
+    """`/cancel`: the transaction ends (its stateToken stops working)."""
+    handle = load_transaction(ctx, db, state_token, allow_anonymous=True)
+    _leave_current(ctx, db, handle)
+    relay_state = handle.txn.relay_state
+    end_transaction(db, handle)
+    return AuthnResult("cancelled", relay_state=relay_state)
+
+
+# --- passwords -----------------------------------------------------------------------------------
+
+
+def _policy_causes(ctx: Context, user: User, password: str) -> list[str]:
+    return [f"password: {problem}" for problem in policy_violations(password, user.login, ctx.settings)]
+
+
+def change_password(
+    ctx: Context, db: Session, state_token: str, old_password: str, new_password: str
+) -> AuthnResult:
+    """`/credentials/change_password` in PASSWORD_EXPIRED or PASSWORD_WARN; 403 E0000014 with causes."""
+    handle = load_transaction(ctx, db, state_token)
+    _require(handle, "PASSWORD_EXPIRED", "PASSWORD_WARN")
+    user = handle.user
+    if not verify_secret(old_password, user.password_hash):
+        raise OktaError("E0000014", causes=[WRONG_OLD_PASSWORD])
+    causes = _policy_causes(ctx, user, new_password)
+    if not causes and new_password == old_password:
+        # ASSUMPTION: the expired password cannot be chosen again (Okta's history rule).
+        causes = [SAME_PASSWORD]
+    if causes:
+        raise OktaError("E0000014", causes=causes)
+    set_password(ctx, user, new_password)
+    if user.status == "PASSWORD_EXPIRED":
+        user.status = "ACTIVE"
+        user.status_changed_at = ctx.clock.now()
+    _flag(handle, "warnDone")
+    return advance(ctx, db, handle)
+
+
+def reset_password(ctx: Context, db: Session, state_token: str, new_password: str) -> AuthnResult:
+    """`/credentials/reset_password` in PASSWORD_RESET (activation: the invited user's first password)."""
+    handle = load_transaction(ctx, db, state_token)
+    _require(handle, "PASSWORD_RESET")
+    user = handle.user
+    causes = _policy_causes(ctx, user, new_password)
+    if causes:
+        raise OktaError("E0000014", causes=causes)
+    set_password(ctx, user, new_password)
+    if user.status in ("PROVISIONED", "STAGED", "RECOVERY", "PASSWORD_EXPIRED"):
+        _activate_user(ctx, user)
+    if "pwd" not in handle.txn.amr:
+        handle.txn.amr.append("pwd")
+    _flag(handle, "warnDone")
+    return advance(ctx, db, handle)

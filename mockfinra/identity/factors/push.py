@@ -1,0 +1,283 @@
+"""Okta Verify push (`push`/OKTA, ids `opf…`), answered by the virtual phone (`identity/okta_verify.py`).
+
+Enrollment: MFA_ENROLL_ACTIVATE with `factorResult: WAITING`, a QR code (Okta Verify's enrollment URI, not
+a TOTP key) and `send` links; the client polls `/lifecycle/activate/poll` until the virtual device activates
+it (control plane or phone page), or gets TIMEOUT after `settings.push_timeout_seconds` with `next`
+activate to start again. The completed enrollment also yields an ACTIVE Okta Verify TOTP factor, as the
+real app enrolls both.
+
+Verification: the first POST to `/verify` sends a push and answers MFA_CHALLENGE / WAITING with `next`
+poll on the same URL; polls answer WAITING, then SUCCESS, REJECTED or TIMEOUT (`next` verify, which sends
+a new push). With `settings.push_number_challenge` the WAITING answer carries
+`_embedded.factor._embedded.challenge.correctAnswer`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import quote, urlencode
+
+from sqlalchemy.orm import Session
+
+from mockfinra.clock import isoformat_z
+from mockfinra.errors import validation_error
+from mockfinra.identity import okta_verify
+from mockfinra.identity.factors import register
+from mockfinra.identity.factors.base import VERIFY_PATH, FactorCall, FactorOutcome, FactorPlugin
+from mockfinra.security import constant_time_equals, new_token
+from mockfinra.store.pushes import get_push
+from mockfinra.store.users import Factor, User
+
+if TYPE_CHECKING:
+    from mockfinra.context import Context
+    from mockfinra.links import Links
+    from mockfinra.store.authn import Transaction
+
+LIFECYCLE = "/api/v1/authn/factors/{fid}/lifecycle"
+#: the push outcome → the transaction's factorResult
+RESULTS = {"PENDING": "WAITING", "REJECTED": "REJECTED", "TIMEOUT": "TIMEOUT", "CANCELLED": "TIMEOUT"}
+
+
+def _restart_activation(ctx: Context, factor: Factor, base_url: str | None) -> None:
+    """A fresh activation token and QR code, valid `push_timeout_seconds` of mock time."""
+    data = factor.data
+    factor.secret = new_token(nbytes=18)
+    data["activation_nonce"] = new_token(nbytes=12)
+    data["activationExpiresAt"] = isoformat_z(
+        ctx.clock.now() + timedelta(seconds=ctx.settings.push_timeout_seconds)
+    )
+    data["deviceActivated"] = False
+    if base_url:
+        data["mfaBase"] = base_url
+
+
+@register
+class PushFactor(FactorPlugin):
+    factor_type = "push"
+    providers = ("OKTA",)
+    id_prefixes: ClassVar[dict[str, str]] = {"OKTA": "opf"}
+    # ASSUMPTION: the amr Okta records for an Okta Verify push ("software-secured key").
+    amr = "swk"
+    needs_activation = True
+    response_field = None
+
+    # --- enrollment -------------------------------------------------------------------------------
+
+    def enroll(
+        self, ctx: Context, db: Session, user: User, provider: str, profile: dict[str, Any], call: FactorCall
+    ) -> Factor:
+        factor = self.new_factor(ctx, user, "OKTA", "PENDING_ACTIVATION")
+        factor.profile = {"credentialId": user.login}
+        factor.push_policy = "manual"
+        factor.data = {}
+        _restart_activation(ctx, factor, call.base_url)
+        db.add(factor)
+        return factor
+
+    def start_activation(
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+    ) -> FactorOutcome | None:
+        return FactorOutcome.challenge("WAITING")
+
+    def activation_payload(self, ctx: Context, links: Links, factor: Factor) -> dict[str, Any]:
+        from mockfinra.identity.factors.totp import qr_token
+
+        lifecycle = LIFECYCLE.format(fid=factor.id)
+        qr_path = f"/api/v1/users/{factor.user_id}/factors/{factor.id}/qr/{qr_token(factor)}"
+        expires = okta_verify.activation_expires_at(factor)
+        state = okta_verify.activation_state(ctx, factor)
+        return {
+            "expiresAt": isoformat_z(expires) if expires else None,
+            "factorResult": "TIMEOUT" if state == "TIMEOUT" else "WAITING",
+            "_links": {
+                "qrcode": links.hal(qr_path, method=None, type="image/png"),
+                "send": [
+                    links.hal(f"{lifecycle}/activate/email", name="email"),
+                    links.hal(f"{lifecycle}/activate/sms", name="sms"),
+                ],
+            },
+        }
+
+    def activation_links(self, links: Links, txn: Transaction, factor: Factor) -> dict[str, Any]:
+        lifecycle = LIFECYCLE.format(fid=factor.id)
+        if txn.factor_result == "TIMEOUT":
+            return {"next": links.hal(f"{lifecycle}/activate", name="activate")}
+        return {"next": links.hal(f"{lifecycle}/activate/poll", name="poll")}
+
+    def poll_activation(
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+    ) -> FactorOutcome:
+        state = okta_verify.activation_state(ctx, factor)
+        if state == "ACTIVATED":
+            self._complete(ctx, db, factor)
+            return FactorOutcome.success()
+        return FactorOutcome.challenge("TIMEOUT" if state == "TIMEOUT" else "WAITING")
+
+    def activate(
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+    ) -> FactorOutcome:
+        """`/lifecycle/activate` for a push factor restarts the activation (after TIMEOUT)."""
+        if okta_verify.activation_state(ctx, factor) == "ACTIVATED":
+            self._complete(ctx, db, factor)
+            return FactorOutcome.success()
+        _restart_activation(ctx, factor, call.base_url)
+        return FactorOutcome.challenge("WAITING")
+
+    def send_activation(
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, channel: str, call: FactorCall
+    ) -> FactorOutcome:
+        """Send the enrollment link by email or SMS (to `profile.phoneNumber`, else the mobile phone)."""
+        from mockfinra.identity import phones
+        from mockfinra.outbox.messages import record
+
+        user = factor.user
+        link = self._device_link(ctx, factor, user)
+        text = f"Open this link on your phone to set up Okta Verify for {ctx.settings.org_name}: {link}"
+        if channel == "email":
+            to = user.email
+        else:
+            profile = call.body.get("profile")
+            raw = profile.get("phoneNumber") if isinstance(profile, dict) else None
+            raw = raw or user.mobile_phone
+            try:
+                to = phones.settings_parse(ctx, raw).e164
+            except phones.PhoneNumberError as error:
+                raise validation_error("phoneNumber", [f"phoneNumber: {error}"]) from None
+        record(
+            db,
+            ctx.clock,
+            ctx.outbox,
+            channel="email" if channel == "email" else "sms",
+            to=to,
+            subject="Set up Okta Verify" if channel == "email" else None,
+            body=text,
+            link=link,
+            meta={"purpose": "push-activation", "factorId": factor.id, "userId": user.id},
+        )
+        return FactorOutcome.challenge("WAITING")
+
+    def _device_link(self, ctx: Context, factor: Factor, user: User) -> str:
+        """ASSUMPTION: the emailed/texted enrollment link opens the virtual phone page for the user."""
+        base = (factor.data or {}).get("mfaBase") or f"http://{ctx.settings.host}:{ctx.settings.port}"
+        return f"{base}/_mock/phone?{urlencode({'login': user.login})}"
+
+    def _complete(self, ctx: Context, db: Session, factor: Factor) -> None:
+        user = factor.user
+        factor.profile = {"credentialId": user.login, **okta_verify.DEVICE_PROFILE}
+        totp = okta_verify.ensure_okta_totp(ctx, db, user)
+        factor.data["totpFactorId"] = totp.id
+        factor.secret = None
+
+    def qr_code_uri(self, ctx: Context, factor: Factor, user: User, token: str) -> str | None:
+        """Okta Verify's enrollment URI: `otpauth://totp/{org}:{login}?issuer=…&t=<activation token>&f=<factor
+        id>&s=<MFA service URL>` (it carries no TOTP secret: the app fetches one when it enrolls)."""
+        from mockfinra.identity.factors.totp import qr_token
+
+        if factor.status != "PENDING_ACTIVATION" or not factor.secret:
+            return None
+        if not constant_time_equals(qr_token(factor), token):
+            return None
+        org = ctx.settings.org_name
+        base = (factor.data or {}).get("mfaBase") or f"http://{ctx.settings.host}:{ctx.settings.port}"
+        label = quote(f"{org}:{user.login}", safe="@:")
+        query = urlencode(
+            {"issuer": org, "t": factor.secret, "f": factor.id, "s": base, "touchIdRequired": "false"}
+        )
+        return f"otpauth://totp/{label}?{query}"
+
+    # --- verification -----------------------------------------------------------------------------
+
+    def verify(
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+    ) -> FactorOutcome:
+        """The first POST sends a push; the following ones (same URL) are polls."""
+        push_id = txn.data.get("pushId")
+        push = get_push(db, push_id) if push_id else None
+        polling = txn.status == "MFA_CHALLENGE" and txn.factor_id == factor.id
+        if push is None or push.factor_id != factor.id or not polling:
+            self._send(ctx, db, txn, factor, call)
+            return FactorOutcome.challenge("WAITING")
+        okta_verify.refresh(ctx, push)
+        if push.status == "PENDING":
+            return FactorOutcome.challenge("WAITING")
+        # The outcome is reported once; a later POST to the verify URL sends a new push.
+        txn.data.pop("pushId", None)
+        txn.data.pop("pushAnswer", None)
+        if push.status == "APPROVED":
+            return FactorOutcome.success()
+        return FactorOutcome.challenge(RESULTS.get(push.status, "REJECTED"))
+
+    def resend_challenge(
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+    ) -> FactorOutcome:
+        okta_verify.cancel_push(ctx, db, txn.data.get("pushId"))
+        self._send(ctx, db, txn, factor, call)
+        return FactorOutcome.challenge("WAITING")
+
+    def leave_challenge(self, ctx: Context, db: Session, txn: Transaction, factor: Factor) -> None:
+        okta_verify.cancel_push(ctx, db, txn.data.pop("pushId", None))
+        txn.data.pop("pushAnswer", None)
+
+    def _send(self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall) -> None:
+        okta_verify.cancel_push(ctx, db, txn.data.get("pushId"))
+        push = okta_verify.send_push(ctx, db, factor.user, factor, txn.id, call.client_ip, call.user_agent)
+        txn.data["pushId"] = push.id
+        txn.data["pushAnswer"] = push.correct_answer
+
+    def challenge_links(self, links: Links, txn: Transaction, factor: Factor) -> dict[str, Any]:
+        verify = VERIFY_PATH.format(fid=factor.id)
+        name = "poll" if txn.factor_result == "WAITING" else "verify"
+        return {"next": links.hal(verify, name=name), "resend": [links.hal(f"{verify}/resend", name="push")]}
+
+    def challenge_embedded(self, ctx: Context, txn: Transaction, factor: Factor) -> dict[str, Any] | None:
+        answer = txn.data.get("pushAnswer")
+        if txn.factor_result == "WAITING" and answer is not None:
+            return {"challenge": {"correctAnswer": answer}}
+        return None
+
+    def policy_info(self, factor: Factor) -> dict[str, Any] | None:
+        return {"autoPushEnabled": False}
+
+    def public_profile(self, factor: Factor, masked: bool = True) -> dict[str, Any]:
+        return dict(factor.profile or {})
+
+    # --- the control plane ------------------------------------------------------------------------
+
+    def provision(
+        self, ctx: Context, db: Session, user: User, spec: dict[str, Any], hash_cost: int
+    ) -> tuple[Factor, dict[str, Any]]:
+        """An enrolled Okta Verify: the push factor and its TOTP factor (an existing Okta Verify TOTP
+        factor is reused; else `sharedSecret` or a new secret)."""
+        from mockfinra.identity.factors.totp import normalise_secret, otpauth_uri
+
+        policy = okta_verify.check_policy(spec.get("pushPolicy"), "factors.pushPolicy")
+        given = spec.get("sharedSecret")
+        secret = None
+        if given is not None:
+            secret = normalise_secret(given)
+            if secret is None:
+                raise validation_error(
+                    "factors.sharedSecret",
+                    ["factors.sharedSecret: must be base32 (A-Z, 2-7) of at least 112 bits (23 characters)"],
+                )
+        existing = next(
+            (f for f in user.factors if f.factor_type == okta_verify.TOTP and f.provider == "OKTA"), None
+        )
+        if existing is not None and secret is not None and existing.secret != secret:
+            raise validation_error(
+                "factors.sharedSecret",
+                ["factors.sharedSecret: the user already has an Okta Verify TOTP factor with another secret"],
+            )
+        factor = self.new_factor(ctx, user, "OKTA", "ACTIVE")
+        factor.profile = {"credentialId": user.login, **okta_verify.DEVICE_PROFILE}
+        factor.push_policy = policy
+        db.add(factor)
+        totp = okta_verify.ensure_okta_totp(ctx, db, user, secret)
+        factor.data = {"totpFactorId": totp.id}
+        return factor, {
+            "pushPolicy": policy,
+            "totpFactorId": totp.id,
+            "sharedSecret": totp.secret,
+            "otpauthUri": otpauth_uri(ctx, totp, user.login),
+        }

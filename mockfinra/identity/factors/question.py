@@ -1,0 +1,126 @@
+"""The security question factor (`question`/OKTA): one of Okta's 20 built-in questions and a hashed answer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from sqlalchemy.orm import Session
+
+from mockfinra.errors import validation_error
+from mockfinra.identity.factors import register
+from mockfinra.identity.factors.base import (
+    INVALID_PROFILE,
+    FactorCall,
+    FactorOutcome,
+    FactorPlugin,
+)
+from mockfinra.identity.users import normalise_answer
+from mockfinra.security import hash_secret, verify_secret
+from mockfinra.store.users import Factor, User
+
+if TYPE_CHECKING:
+    from mockfinra.context import Context
+    from mockfinra.links import Links
+    from mockfinra.store.authn import Transaction
+
+#: Okta's built-in questions, in the order Okta returns them (`grandmother_favorite_desert` is Okta's spelling).
+QUESTIONS: tuple[tuple[str, str], ...] = (
+    ("disliked_food", "What is the food you least liked as a child?"),
+    ("name_of_first_plush_toy", "What is the name of your first stuffed animal?"),
+    ("first_award", "What did you earn your first medal or award for?"),
+    ("favorite_security_question", "What is your favorite security question?"),
+    ("favorite_toy", "What is the toy/stuffed animal you liked the most as a kid?"),
+    ("first_computer_game", "What was the first computer game you played?"),
+    ("favorite_movie_quote", "What is your favorite movie quote?"),
+    ("first_sports_team_mascot", "What was the mascot of the first sports team you played on?"),
+    ("first_music_purchase", "What music album or song did you first purchase?"),
+    ("favorite_art_piece", "What is your favorite piece of art?"),
+    ("grandmother_favorite_desert", "What was your grandmother's favorite dessert?"),
+    ("first_thing_cooked", "What was the first thing you learned to cook?"),
+    ("childhood_dream_job", "What was your dream job as a child?"),
+    ("first_kiss_location", "Where did you have your first kiss?"),
+    ("place_where_significant_other_was_met", "Where did you meet your spouse/significant other?"),
+    ("favorite_vacation_location", "Where did you go for your favorite vacation?"),
+    ("new_years_two_thousand", "Where were you on New Year's Eve in the year 2000?"),
+    ("favorite_speaker_actor", "Who is your favorite speaker/orator?"),
+    ("favorite_book_movie_character", "Who is your favorite book/movie character?"),
+    ("favorite_sports_player", "Who is your favorite sports player?"),
+)
+QUESTION_TEXTS = dict(QUESTIONS)
+MIN_ANSWER_LENGTH = 4
+WRONG_ANSWER = "Your answer doesn't match our records. Please try again."
+
+
+def questions_payload() -> list[dict[str, str]]:
+    """`GET /api/v1/users/{id}/factors/questions`."""
+    return [{"question": key, "questionText": text} for key, text in QUESTIONS]
+
+
+def valid_question(key: Any, answer: Any) -> bool:
+    return (
+        isinstance(key, str)
+        and key in QUESTION_TEXTS
+        and isinstance(answer, str)
+        and len(answer.strip()) >= MIN_ANSWER_LENGTH
+    )
+
+
+@register
+class QuestionFactor(FactorPlugin):
+    factor_type = "question"
+    providers = ("OKTA",)
+    id_prefixes: ClassVar[dict[str, str]] = {"OKTA": "ufs"}
+    amr = "kba"
+    needs_activation = False
+    response_field = "answer"
+
+    def _create(self, ctx: Context, user: User, key: str, answer: str, cost: int) -> Factor:
+        factor = self.new_factor(ctx, user, "OKTA", "ACTIVE")
+        factor.profile = {"question": key, "questionText": QUESTION_TEXTS[key]}
+        factor.answer_hash = hash_secret(normalise_answer(answer), cost)
+        return factor
+
+    def enroll(
+        self, ctx: Context, db: Session, user: User, provider: str, profile: dict[str, Any], call: FactorCall
+    ) -> Factor:
+        if not valid_question(profile.get("question"), profile.get("answer")):
+            raise validation_error("factorEnrollRequest", [INVALID_PROFILE])
+        factor = self._create(ctx, user, profile["question"], profile["answer"], ctx.settings.hash_cost)
+        db.add(factor)
+        return factor
+
+    def check(
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+    ) -> FactorOutcome:
+        answer = call.text("answer") or ""
+        if verify_secret(normalise_answer(answer), factor.answer_hash):
+            return FactorOutcome.success()
+        return FactorOutcome.failed(WRONG_ANSWER)
+
+    def public_profile(self, factor: Factor, masked: bool = True) -> dict[str, Any]:
+        profile = factor.profile or {}
+        return {"question": profile.get("question"), "questionText": profile.get("questionText")}
+
+    def enroll_links(self, links: Links, user: User, provider: str) -> dict[str, Any]:
+        result = super().enroll_links(links, user, provider)
+        result["questions"] = links.hal(f"/api/v1/users/{user.id}/factors/questions", method="GET")
+        return result
+
+    def provision(
+        self, ctx: Context, db: Session, user: User, spec: dict[str, Any], hash_cost: int
+    ) -> tuple[Factor, dict[str, Any]]:
+        key, answer = spec.get("question"), spec.get("answer")
+        if not isinstance(key, str) or key not in QUESTION_TEXTS:
+            raise validation_error(
+                "factors.question",
+                [
+                    f"factors.question: '{key}' is not one of the built-in questions ({', '.join(QUESTION_TEXTS)})"
+                ],
+            )
+        if not isinstance(answer, str) or len(answer.strip()) < MIN_ANSWER_LENGTH:
+            raise validation_error(
+                "factors.answer", [f"factors.answer: must be at least {MIN_ANSWER_LENGTH} characters"]
+            )
+        factor = self._create(ctx, user, key, answer, hash_cost)
+        db.add(factor)
+        return factor, {}

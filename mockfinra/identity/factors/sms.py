@@ -1,0 +1,194 @@
+"""Phone factors: SMS (`sms`/OKTA, ids `sms…`) here, and the base class the voice call factor shares.
+
+Enrollment takes a phone number (E.164 after parsing, shown masked), sends a code and waits in
+MFA_ENROLL_ACTIVATE for it (`resend` at `/lifecycle/resend`). Verification without a passCode sends a code
+and answers MFA_CHALLENGE (`resend` at `/verify/resend`); with one it checks it. A code lives
+`settings.otp_ttl_seconds` and is used once; a resend within `settings.resend_throttle_seconds` is refused
+with 429 E0000109 (SMS) / E0000133 (call). Wrong codes at sign-in count toward the factor lockout.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from sqlalchemy.orm import Session
+
+from mockfinra.errors import validation_error
+from mockfinra.identity import phones
+from mockfinra.identity.factors import register
+from mockfinra.identity.factors.base import VERIFY_PATH, FactorCall, FactorOutcome, FactorPlugin
+from mockfinra.store.users import Factor, User
+
+if TYPE_CHECKING:
+    from mockfinra.context import Context
+    from mockfinra.links import Links
+    from mockfinra.store.authn import Transaction
+
+WRONG_CODE = "Your passcode doesn't match our records. Please try again."
+EXISTING_PHONE = "There is an existing verified phone number."
+PHONE_FACTOR_TYPES = ("sms", "call")
+ACTIVATION = "activation"
+CHALLENGE = "challenge"
+
+
+def verified_phones(user: User) -> set[str]:
+    """The E.164 numbers of the user's ACTIVE sms and call factors."""
+    return {
+        str(f.profile.get("phoneNumber"))
+        for f in user.factors
+        if f.factor_type in PHONE_FACTOR_TYPES and f.status == "ACTIVE" and f.profile.get("phoneNumber")
+    }
+
+
+class PhoneFactor(FactorPlugin):
+    """What SMS and voice call factors share; `kind` ("sms" | "call") picks the message and the errors."""
+
+    providers = ("OKTA",)
+    needs_activation = True
+    response_field = "passCode"
+    kind: ClassVar[str] = "sms"
+
+    # --- enrollment -----------------------------------------------------------------------------
+
+    def _number(self, ctx: Context, raw: Any, field: str) -> phones.PhoneNumber:
+        try:
+            number = phones.settings_parse(ctx, raw)
+        except phones.PhoneNumberError as error:
+            raise validation_error(field, [f"{field}: {error}"]) from None
+        if number.extension and self.kind == "sms":
+            raise validation_error(field, [f"{field}: a text message cannot go to an extension."])
+        return number
+
+    def _extension(self, raw: Any, number: phones.PhoneNumber, field: str) -> str | None:
+        if self.kind != "call":
+            return None
+        try:
+            return phones.parse_extension(raw) or number.extension
+        except phones.PhoneNumberError as error:
+            raise validation_error(field, [f"{field}: {error}"]) from None
+
+    def _create(
+        self, ctx: Context, user: User, number: phones.PhoneNumber, extension: str | None, status: str
+    ) -> Factor:
+        factor = self.new_factor(ctx, user, "OKTA", status)
+        profile: dict[str, Any] = {"phoneNumber": number.e164}
+        if extension:
+            profile["phoneExtension"] = extension
+        factor.profile = profile
+        return factor
+
+    def enroll(
+        self, ctx: Context, db: Session, user: User, provider: str, profile: dict[str, Any], call: FactorCall
+    ) -> Factor:
+        number = self._number(ctx, profile.get("phoneNumber"), "phoneNumber")
+        extension = self._extension(profile.get("phoneExtension"), number, "phoneExtension")
+        verified = verified_phones(user)
+        if verified and number.e164 not in verified:
+            raise validation_error("factorEnrollRequest", [EXISTING_PHONE])
+        factor = self._create(ctx, user, number, extension, "PENDING_ACTIVATION")
+        db.add(factor)
+        return factor
+
+    def start_activation(
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+    ) -> FactorOutcome | None:
+        self._send(ctx, db, factor, ACTIVATION)
+        return None
+
+    def activation_links(self, links: Links, txn: Transaction, factor: Factor) -> dict[str, Any]:
+        base = f"/api/v1/authn/factors/{factor.id}/lifecycle"
+        return {
+            "next": links.hal(f"{base}/activate", name="activate"),
+            "resend": [links.hal(f"{base}/resend", name=self.factor_type)],
+        }
+
+    def activate(
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+    ) -> FactorOutcome:
+        if phones.code_matches(ctx, factor.data, call.text("passCode"), ACTIVATION):
+            return FactorOutcome.success()
+        return FactorOutcome.failed(WRONG_CODE)
+
+    def resend_activation(
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+    ) -> FactorOutcome:
+        phones.check_throttle(ctx, factor.data, self.kind)
+        self._send(ctx, db, factor, ACTIVATION)
+        return FactorOutcome.challenge()
+
+    # --- verification ---------------------------------------------------------------------------
+
+    def challenge(
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+    ) -> FactorOutcome | None:
+        """Send a code. Asking again for the factor being challenged is a resend (throttled)."""
+        if txn.status == "MFA_CHALLENGE" and txn.factor_id == factor.id:
+            phones.check_throttle(ctx, factor.data, self.kind)
+        self._send(ctx, db, factor, CHALLENGE)
+        return FactorOutcome.challenge()
+
+    def check(
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+    ) -> FactorOutcome:
+        if phones.code_matches(ctx, factor.data, call.text("passCode"), CHALLENGE):
+            return FactorOutcome.success()
+        return FactorOutcome.failed(WRONG_CODE)
+
+    def resend_challenge(
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+    ) -> FactorOutcome:
+        phones.check_throttle(ctx, factor.data, self.kind)
+        self._send(ctx, db, factor, CHALLENGE)
+        return FactorOutcome.challenge()
+
+    def leave_challenge(self, ctx: Context, db: Session, txn: Transaction, factor: Factor) -> None:
+        phones.forget_code(factor.data)
+
+    def challenge_links(self, links: Links, txn: Transaction, factor: Factor) -> dict[str, Any]:
+        verify = VERIFY_PATH.format(fid=factor.id)
+        return {
+            "next": links.hal(verify, name="verify"),
+            "resend": [links.hal(f"{verify}/resend", name=self.factor_type)],
+        }
+
+    # --- sending and showing ----------------------------------------------------------------------
+
+    def _send(self, ctx: Context, db: Session, factor: Factor, purpose: str) -> None:
+        code = phones.new_code()
+        phones.store_code(ctx, factor.data, code, purpose)
+        profile = factor.profile or {}
+        phones.send_code(
+            ctx,
+            db,
+            self.kind,
+            str(profile.get("phoneNumber", "")),
+            code,
+            extension=profile.get("phoneExtension"),
+            meta={"purpose": purpose, "factorId": factor.id, "factorType": self.factor_type, "userId": factor.user_id},
+        )
+
+    def public_profile(self, factor: Factor, masked: bool = True) -> dict[str, Any]:
+        profile = dict(factor.profile or {})
+        number = profile.get("phoneNumber")
+        if masked and isinstance(number, str):
+            profile["phoneNumber"] = phones.mask_phone(number)
+        return profile
+
+    # --- the control plane ------------------------------------------------------------------------
+
+    def provision(
+        self, ctx: Context, db: Session, user: User, spec: dict[str, Any], hash_cost: int
+    ) -> tuple[Factor, dict[str, Any]]:
+        number = self._number(ctx, spec.get("phoneNumber"), "factors.phoneNumber")
+        extension = self._extension(spec.get("phoneExtension"), number, "factors.phoneExtension")
+        factor = self._create(ctx, user, number, extension, "ACTIVE")
+        db.add(factor)
+        return factor, {}
+
+
+@register
+class SmsFactor(PhoneFactor):
+    factor_type = "sms"
+    id_prefixes: ClassVar[dict[str, str]] = {"OKTA": "sms"}
+    amr = "sms"
+    kind = "sms"

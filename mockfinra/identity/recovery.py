@@ -1,0 +1,278 @@
+"""Self-service recovery as Okta's Authentication API does it: forgotten password and account unlock.
+
+- `start`: `/recovery/password` or `/recovery/unlock` with `factorType` SMS or CALL (a code to the user's
+  phone; RECOVERY_CHALLENGE with a stateToken) or EMAIL (a link with a one-time recovery token;
+  RECOVERY_CHALLENGE / WAITING without a stateToken).
+- `verify_factor` (the code) or `redeem_token` (the link) → RECOVERY: the recovery question.
+- `answer` → PASSWORD_RESET (`/credentials/reset_password`, handled by the state machine) → SUCCESS;
+  for an unlock, SUCCESS at once with the account unlocked and no sessionToken.
+
+No enumeration: an unknown user, one in a status that cannot recover, or one without the chosen factor
+gets the same answer as a known one. For SMS/CALL that is a stateToken whose verification always fails
+with the same error; nothing is sent for them.
+
+ASSUMPTIONS (the NASDAQ tenant's recovery policy is not documented):
+- SMS/CALL recovery uses the user's ACTIVE sms/call factor's phone, else the profile `mobilePhone`
+  (`settings.recovery_sms_mobile_phone`).
+- The recovery (code or link, then the recovery question) stands in for MFA: after the password reset
+  the sign-in succeeds without another factor. A user without a recovery question skips the question.
+- Proving the recovery unlocks a locked account for a password reset too, as Okta's self-service reset does.
+- Wrong recovery codes and answers do not count toward the lockout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session
+
+from mockfinra.clock import isoformat_z
+from mockfinra.errors import OktaError, invalid_state, invalid_token, validation_error
+from mockfinra.identity import phones
+from mockfinra.identity.authn import lockout
+from mockfinra.identity.authn.machine import AuthnResult
+from mockfinra.identity.authn.transactions import Handle, create_transaction, end_transaction, load_transaction
+from mockfinra.identity.users import normalise_answer
+from mockfinra.security import digest, new_token, verify_secret
+from mockfinra.store.recovery import RecoveryToken, find_recovery_token
+from mockfinra.store.users import User, find_user_by_login
+
+if TYPE_CHECKING:
+    from mockfinra.context import Context
+
+RECOVERY_TYPES = ("PASSWORD", "UNLOCK")
+FACTOR_TYPES = ("SMS", "CALL", "EMAIL")
+PHONE_KINDS = {"SMS": "sms", "CALL": "call"}
+#: user statuses that may recover; any other status is treated like an unknown user
+ELIGIBLE_STATUSES = ("ACTIVE", "PASSWORD_EXPIRED", "LOCKED_OUT", "RECOVERY")
+PURPOSE = "recovery"
+WRONG_CODE = "Your passcode doesn't match our records. Please try again."
+#: the amr each recovery factor adds (RFC 8176 names; "email" as Okta records it)
+AMR = {"SMS": "sms", "CALL": "tel", "EMAIL": "email"}
+LINK_PATHS = {"PASSWORD": "/signin/reset-password/", "UNLOCK": "/signin/unlock/"}
+
+
+@dataclass
+class RecoveryResult:
+    """An answer that is not a live transaction: the email was (or seemed to be) sent, or an unlock ended."""
+
+    kind: str  # "email_sent" | "unlocked"
+    recovery_type: str
+    factor_type: str | None = None
+    relay_state: str | None = None
+    user: User | None = None
+    expires_at: datetime | None = None
+
+
+def _eligible(user: User | None) -> bool:
+    return user is not None and user.status in ELIGIBLE_STATUSES
+
+
+def recovery_phone(ctx: Context, user: User, factor_type: str) -> tuple[str, str | None] | None:
+    """The number (and extension) a recovery code goes to, or None when the user has none."""
+    kind = PHONE_KINDS[factor_type]
+    for factor in user.factors:
+        profile = factor.profile or {}
+        if factor.factor_type == kind and factor.status == "ACTIVE" and profile.get("phoneNumber"):
+            return str(profile["phoneNumber"]), profile.get("phoneExtension")
+    if ctx.settings.recovery_sms_mobile_phone and user.mobile_phone:
+        try:
+            number = phones.settings_parse(ctx, user.mobile_phone)
+        except phones.PhoneNumberError:
+            return None
+        return number.e164, number.extension if kind == "call" else None
+    return None
+
+
+def _check_factor_type(factor_type: Any) -> str:
+    wanted = str(factor_type or "").strip().upper()
+    if wanted not in FACTOR_TYPES:
+        raise validation_error(
+            "factorType", [f"factorType: '{factor_type}' is not one of {', '.join(FACTOR_TYPES)}"]
+        )
+    return wanted
+
+
+def start(
+    ctx: Context,
+    db: Session,
+    recovery_type: str,
+    username: str,
+    factor_type: Any,
+    relay_state: str | None,
+    base_url: str,
+) -> AuthnResult | RecoveryResult:
+    """`/recovery/password` and `/recovery/unlock`."""
+    chosen = _check_factor_type(factor_type)
+    user = find_user_by_login(db, username or "")
+    if user is not None:
+        lockout.auto_unlock(ctx, user)
+    if not _eligible(user):
+        user = None
+    if chosen == "EMAIL":
+        if user is not None:
+            _send_link(ctx, db, user, recovery_type, relay_state, base_url)
+        return RecoveryResult("email_sent", recovery_type, "EMAIL", relay_state)
+    phone = recovery_phone(ctx, user, chosen) if user is not None else None
+    handle = create_transaction(
+        ctx, db, user if phone else None, "RECOVERY_CHALLENGE", relay_state=relay_state
+    )
+    handle.txn.recovery_type = recovery_type
+    handle.txn.recovery_factor_type = chosen
+    _send_code(ctx, db, handle, phone)
+    return AuthnResult("transaction", handle)
+
+
+def _send_code(ctx: Context, db: Session, handle: Handle, phone: tuple[str, str | None] | None) -> None:
+    """A fresh code, sent when there is a phone; for an unknown user it is kept but never sent (so the
+    throttle and the stored state look the same)."""
+    code = phones.new_code()
+    phones.store_code(ctx, handle.txn.data, code, PURPOSE)
+    if phone is None or handle.user is None:
+        return
+    number, extension = phone
+    handle.txn.data["phone"] = number
+    kind = PHONE_KINDS[handle.txn.recovery_factor_type or "SMS"]
+    phones.send_code(
+        ctx,
+        db,
+        kind,
+        number,
+        code,
+        extension=extension,
+        meta={"purpose": f"recovery-{(handle.txn.recovery_type or '').lower()}", "userId": handle.user.id},
+    )
+
+
+def _send_link(
+    ctx: Context, db: Session, user: User, recovery_type: str, relay_state: str | None, base_url: str
+) -> None:
+    from mockfinra.outbox.messages import record
+
+    token = new_token(nbytes=24)
+    now = ctx.clock.now()
+    expires = now + timedelta(seconds=ctx.settings.recovery_token_ttl_seconds)
+    db.add(
+        RecoveryToken(
+            digest=digest(token),
+            user_id=user.id,
+            recovery_type=recovery_type,
+            relay_state=relay_state,
+            created_at=now,
+            expires_at=expires,
+        )
+    )
+    link = base_url + LINK_PATHS[recovery_type] + token
+    greeting = f"Hello {user.first_name}," if user.first_name else "Hello,"
+    if recovery_type == "PASSWORD":
+        subject = "Reset your NASDAQ MFA password (NTF)"
+        action = "A password reset was requested for your NASDAQ MFA account. To choose a new password"
+    else:
+        subject = "Unlock your NASDAQ MFA account (NTF)"
+        action = "An account unlock was requested for your NASDAQ MFA account. To unlock it"
+    body = (
+        f"{greeting}\n\n{action}, open the link below:\n\n{link}\n\n"
+        f"This link can be used once and expires at {isoformat_z(expires)}.\n\n"
+        "If you did not ask for this, ignore this email.\n\n"
+        "-- NASDAQ MFA service (NTF), emulated by mockfinra\n"
+    )
+    record(
+        db,
+        ctx.clock,
+        ctx.outbox,
+        channel="email",
+        to=user.email,
+        subject=subject,
+        body=body,
+        link=link,
+        meta={"kind": f"recovery-{recovery_type.lower()}", "userId": user.id},
+    )
+
+
+def _challenge(ctx: Context, db: Session, state_token: str, factor: str) -> Handle:
+    handle = load_transaction(ctx, db, state_token, allow_anonymous=True)
+    txn = handle.txn
+    if txn.status != "RECOVERY_CHALLENGE" or txn.recovery_factor_type != factor.upper():
+        raise invalid_state()
+    return handle
+
+
+def verify_factor(
+    ctx: Context, db: Session, state_token: str, factor: str, passcode: str | None
+) -> AuthnResult | RecoveryResult:
+    """`/recovery/factors/{SMS|CALL}/verify {passCode}` → RECOVERY; 403 E0000068 for a wrong code."""
+    handle = _challenge(ctx, db, state_token, factor)
+    if handle.user is None or not phones.code_matches(ctx, handle.txn.data, passcode, PURPOSE):
+        raise OktaError("E0000068", causes=[WRONG_CODE])
+    return _proven(ctx, db, handle, AMR[factor.upper()])
+
+
+def resend(ctx: Context, db: Session, state_token: str, factor: str) -> AuthnResult:
+    """`/recovery/factors/{SMS|CALL}/resend`: a new code; 429 E0000109 / E0000133 within the throttle."""
+    handle = _challenge(ctx, db, state_token, factor)
+    phones.check_throttle(ctx, handle.txn.data, PHONE_KINDS[factor.upper()])
+    phone = None
+    if handle.user is not None:
+        phone = recovery_phone(ctx, handle.user, factor.upper())
+    _send_code(ctx, db, handle, phone)
+    return AuthnResult("transaction", handle)
+
+
+def redeem_token(ctx: Context, db: Session, recovery_token: str) -> AuthnResult | RecoveryResult:
+    """`/recovery/token {recoveryToken}` (the emailed link) → RECOVERY; 401 E0000011 when it is not valid."""
+    row = find_recovery_token(db, recovery_token)
+    now = ctx.clock.now()
+    if row is None or row.used_at is not None or row.expires_at <= now:
+        raise invalid_token()
+    user = db.get(User, row.user_id)
+    if not _eligible(user):
+        raise invalid_token()
+    assert user is not None
+    row.used_at = now
+    handle = create_transaction(ctx, db, user, "RECOVERY_CHALLENGE", relay_state=row.relay_state)
+    handle.txn.recovery_type = row.recovery_type
+    handle.txn.recovery_factor_type = "EMAIL"
+    return _proven(ctx, db, handle, AMR["EMAIL"])
+
+
+def _proven(ctx: Context, db: Session, handle: Handle, method: str) -> AuthnResult | RecoveryResult:
+    """The recovery factor is proven: the recovery question next (skipped when the user has none)."""
+    if method not in handle.txn.amr:
+        handle.txn.amr.append(method)
+    handle.txn.data.pop(phones.OTP_KEY, None)
+    if handle.user.recovery_question and handle.user.recovery_answer_hash:
+        handle.txn.status = "RECOVERY"
+        return AuthnResult("transaction", handle)
+    return _recovered(ctx, db, handle)
+
+
+def answer(ctx: Context, db: Session, state_token: str, given: str) -> AuthnResult | RecoveryResult:
+    """`/recovery/answer {answer}` → PASSWORD_RESET, or SUCCESS for an unlock; 403 E0000087 when wrong."""
+    handle = load_transaction(ctx, db, state_token)
+    if handle.txn.status != "RECOVERY":
+        raise invalid_state()
+    if not verify_secret(normalise_answer(given or ""), handle.user.recovery_answer_hash):
+        raise OktaError("E0000087")
+    if "kba" not in handle.txn.amr:
+        handle.txn.amr.append("kba")
+    return _recovered(ctx, db, handle)
+
+
+def _recovered(ctx: Context, db: Session, handle: Handle) -> AuthnResult | RecoveryResult:
+    user = handle.user
+    if user.status == "LOCKED_OUT":
+        lockout.unlock(ctx, user)
+    txn = handle.txn
+    if txn.recovery_type == "UNLOCK":
+        lockout.reset_counters(user)
+        relay_state = txn.relay_state
+        end_transaction(db, handle)
+        return RecoveryResult("unlocked", "UNLOCK", relay_state=relay_state, user=user, expires_at=txn.expires_at)
+    txn.status = "PASSWORD_RESET"
+    # The recovery stands in for MFA (see the module docstring); reset_password then moves on.
+    txn.data["mfaDone"] = True
+    if "mfa" not in txn.amr:
+        txn.amr.append("mfa")
+    return AuthnResult("transaction", handle)

@@ -1,0 +1,81 @@
+"""Browser pages of the MFA service: sign-in (an Okta-widget look-alike), activation, the user home.
+
+The sign-in page is a small script (`static/signin.js`) that drives the public `/api/v1/authn` API exactly as
+a real Okta client does, so a trainer's browser and a test's HTTP client exercise the same flows.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from mockfinra.context import Context, get_context
+from mockfinra.identity.sessions import get_active_session
+from mockfinra.links import Links
+from mockfinra.pages import render
+from mockfinra.store.users import get_user
+
+router = APIRouter(include_in_schema=False)
+
+HOME_PATH = "/app/UserHome"
+
+
+def _signin_url(request: Request, from_uri: str | None = None) -> str:
+    query = f"?{urlencode({'fromURI': from_uri})}" if from_uri else ""
+    return Links(request).url("/login/login.htm") + query
+
+
+@router.get("/")
+def root(request: Request, ctx: Context = Depends(get_context)) -> Response:
+    """An Okta org's root: the user home with a session, the sign-in page without."""
+    with ctx.store.transaction() as db:
+        session = get_active_session(ctx, db, request.cookies.get("sid"))
+    target = Links(request).url(HOME_PATH) if session else _signin_url(request)
+    return RedirectResponse(target, status_code=302)
+
+
+@router.get("/login/login.htm")
+def signin_page(request: Request, fromURI: str | None = None) -> Response:  # noqa: N803 - Okta's name
+    return render(request, "signin/login.html", mode="signin", token=None, from_uri=fromURI or "")
+
+
+@router.get("/welcome/{token}")
+def activation_page(request: Request, token: str) -> Response:
+    """The invitation email's link: set a password, then enroll factors (same widget, activation mode)."""
+    return render(request, "signin/login.html", mode="activate", token=token, from_uri="")
+
+
+@router.get("/signin/reset-password/{token}")
+def reset_password_page(request: Request, token: str) -> Response:
+    """The password-recovery email's link: the widget redeems the token (`/recovery/token`)."""
+    return render(request, "signin/login.html", mode="recovery", token=token, from_uri="")
+
+
+@router.get("/signin/unlock/{token}")
+def unlock_page(request: Request, token: str) -> Response:
+    """The unlock email's link (ASSUMPTION: Okta's path for it); same widget, recovery mode."""
+    return render(request, "signin/login.html", mode="recovery", token=token, from_uri="")
+
+
+@router.get(HOME_PATH)
+def user_home(request: Request, ctx: Context = Depends(get_context)) -> Response:
+    with ctx.store.transaction() as db:
+        session = get_active_session(ctx, db, request.cookies.get("sid"))
+        user = get_user(db, session.user_id) if session else None
+        if session is None or user is None:
+            return RedirectResponse(_signin_url(request, Links(request).url(HOME_PATH)), status_code=302)
+        factors = [
+            {"type": f.factor_type, "provider": f.provider, "status": f.status, "profile": dict(f.profile)}
+            for f in user.factors
+        ]
+        view = {
+            "login": user.login,
+            "name": f"{user.first_name} {user.last_name}".strip() or user.login,
+            "entitlements": list(user.entitlements),
+            "factors": factors,
+            "expires": session.expires_at,
+            "amr": list(session.amr),
+        }
+    return render(request, "signin/home.html", user=view)

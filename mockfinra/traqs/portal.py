@@ -1,0 +1,113 @@
+"""TRAQS portal logic (plain Python over the store and the clock): who is signed in, CSRF tokens, and the
+"API access" refresh tokens a user issues for scripts (client `traqs-api`).
+
+ASSUMPTION: FINRA's "Acquiring the Refresh Token in TRAQS" section could not be read. The page here shows
+the token once, lists the user's tokens and revokes them; a token carries `openid offline_access` and the
+data scope (`Settings.oauth_data_scope`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from mockfinra.context import Context
+from mockfinra.errors import ClientError
+from mockfinra.identity.oidc.clients import API_CLIENT_ID
+from mockfinra.identity.oidc.refresh import (
+    LABEL_MAX,
+    issue_refresh_token,
+    refresh_token_problem,
+    revoke_refresh_token,
+)
+from mockfinra.identity.sessions import get_active_session
+from mockfinra.store.meta import get_meta, set_meta
+from mockfinra.store.oauth import RefreshToken, refresh_tokens_of
+from mockfinra.store.sessions import WebSession
+from mockfinra.store.users import User, get_user
+
+CSRF_KEY = "traqs.csrf_key"
+#: the example file per facility on the API access page (codes of data/catalogue.toml)
+EXAMPLE_FILES = {"ORF": "EQUITYMASTERAC", "TRACE": "CAMASTER", "ADF": "ADFMASTER", "TRF": "TRFMASTER"}
+
+
+@dataclass
+class SignedIn:
+    session: WebSession
+    user: User
+
+
+def signed_in(ctx: Context, db: Session, sid: str | None) -> SignedIn | None:
+    """The active session and its ACTIVE user behind a `sid` cookie, else None."""
+    session = get_active_session(ctx, db, sid)
+    user = get_user(db, session.user_id) if session else None
+    if session is None or user is None or user.status != "ACTIVE":
+        return None
+    return SignedIn(session, user)
+
+
+def csrf_token(db: Session, session_id: str) -> str:
+    """An HMAC of the session id with a per-store key (a reset changes the key)."""
+    key = get_meta(db, CSRF_KEY)
+    if key is None:
+        key = secrets.token_hex(32)
+        set_meta(db, CSRF_KEY, key)
+    return hmac.new(key.encode(), session_id.encode(), hashlib.sha256).hexdigest()
+
+
+def check_csrf(db: Session, session_id: str, presented: str | None) -> None:
+    if not presented or not hmac.compare_digest(presented, csrf_token(db, session_id)):
+        raise ClientError(403, "The form has expired or did not come from this site (CSRF check failed). Reload the page and try again.", "csrf")
+
+
+def issue_api_token(ctx: Context, db: Session, user: User, label: str) -> tuple[str, RefreshToken]:
+    label = " ".join(label.split())
+    if len(label) > LABEL_MAX:
+        raise ClientError(400, f"The label is too long: at most {LABEL_MAX} characters.", "invalid_label")
+    scopes = ["openid", "offline_access", ctx.settings.oauth_data_scope]
+    return issue_refresh_token(ctx, db, user, API_CLIENT_ID, scopes, source="traqs", label=label, auth_time=ctx.clock.now())
+
+
+def revoke_api_token(ctx: Context, db: Session, user: User, token_id: str) -> RefreshToken:
+    row = db.get(RefreshToken, token_id)
+    if row is None or row.user_id != user.id:
+        raise ClientError(404, f"No refresh token '{token_id}' of yours was found.", "not_found")
+    revoke_refresh_token(ctx, db, row)
+    return row
+
+
+def token_views(ctx: Context, db: Session, user: User) -> list[dict[str, Any]]:
+    """The user's refresh tokens (from this page and from sign-ins with offline_access), newest first."""
+    views = []
+    for row in refresh_tokens_of(db, user.id):
+        problem = refresh_token_problem(ctx, row)
+        views.append(
+            {
+                "id": row.id,
+                "label": row.label or ("issued on this page" if row.source == "traqs" else f"sign-in ({row.client_id})"),
+                "client_id": row.client_id,
+                "scopes": " ".join(row.scopes),
+                "created_at": _show(row.created_at),
+                "expires_at": _show(row.expires_at),
+                "last_used_at": _show(row.last_used_at) if row.last_used_at else "never",
+                "status": "active" if problem is None else problem,
+                "active": problem is None,
+            }
+        )
+    return views
+
+
+def _show(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def example_file(entitlements: list[str]) -> tuple[str, str]:
+    """(facility, file code) for the copy-paste examples: the user's first entitlement, else ORF."""
+    facility = entitlements[0] if entitlements else "ORF"
+    return facility, EXAMPLE_FILES.get(facility, "EQUITYMASTERAC")

@@ -1,0 +1,412 @@
+#!/usr/bin/env node
+// Drives the real @okta/okta-auth-js client against a running mockfinra.
+//
+//   node scenarios.mjs http://127.0.0.1:8400 password-question
+//
+// Prints one JSON object per step on stdout; the last line is {"step":"done"} on success or
+// {"step":"failed"} on failure (exit code 1). Each scenario creates its own users with unique logins
+// through POST /_mock/users, so scenarios are independent and can run in parallel against one server.
+// The client is configured with nothing but the issuer, as a user would point it at mockfinra.
+
+import { createHmac, randomBytes } from 'node:crypto';
+import { OktaAuth } from '@okta/okta-auth-js';
+
+const PASSWORD = 'Sunny-Meadow-2026';
+
+// --- output --------------------------------------------------------------------------------------
+
+function step(name, data = {}) {
+  process.stdout.write(JSON.stringify({ step: name, ...data }) + '\n');
+}
+
+class ScenarioFailure extends Error {}
+
+function check(condition, message, details = undefined) {
+  if (!condition) {
+    const suffix = details === undefined ? '' : ` ${JSON.stringify(details)}`;
+    throw new ScenarioFailure(message + suffix);
+  }
+}
+
+function apiError(error) {
+  return {
+    name: error?.name,
+    errorCode: error?.errorCode,
+    errorSummary: error?.errorSummary,
+    errorCauses: error?.errorCauses,
+    status: error?.xhr?.status,
+  };
+}
+
+/** Await a client call that must fail with an Okta AuthApiError `code` and HTTP `status`. */
+async function expectApiError(promise, code, status) {
+  let result;
+  try {
+    result = await promise;
+  } catch (error) {
+    const seen = apiError(error);
+    check(error?.name === 'AuthApiError', `expected AuthApiError ${code}, got ${error?.name}: ${error?.message}`);
+    check(seen.errorCode === code, `expected errorCode ${code}`, seen);
+    check(seen.status === status, `expected HTTP ${status}`, seen);
+    check(Array.isArray(seen.errorCauses), 'errorCauses must be an array', seen);
+    return seen;
+  }
+  throw new ScenarioFailure(`expected AuthApiError ${code}, got status ${result?.status}`);
+}
+
+// --- TOTP (RFC 6238: HMAC-SHA1, 6 digits, 30 s) -------------------------------------------------
+
+function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const bytes = [];
+  for (const char of text.toUpperCase().replace(/[\s=-]/g, '')) {
+    const index = alphabet.indexOf(char);
+    check(index >= 0, `sharedSecret is not base32: ${text}`);
+    value = (value << 5) | index;
+    bits += 5;
+    if (bits >= 8) {
+      bytes.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+function totp(secret, epochSeconds, step = 30, digits = 6) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(epochSeconds / step)));
+  const mac = createHmac('sha1', base32Decode(secret)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const number = (mac.readUInt32BE(offset) & 0x7fffffff) % 10 ** digits;
+  return String(number).padStart(digits, '0');
+}
+
+function randomBase32(length = 32) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  return Array.from(randomBytes(length), (byte) => alphabet[byte % 32]).join('');
+}
+
+// --- the mock's control plane -------------------------------------------------------------------
+
+function makeMock(issuer) {
+  async function call(method, path, body) {
+    const response = await fetch(issuer + path, {
+      method,
+      headers: { Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    let json;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = null;
+    }
+    return { status: response.status, json, text, headers: response.headers };
+  }
+
+  return {
+    call,
+    async createUser(spec) {
+      const { status, json, text } = await call('POST', '/_mock/users', spec);
+      check(status === 200 || status === 201, `POST /_mock/users answered ${status}: ${text.slice(0, 400)}`);
+      return json;
+    },
+    /** The mock clock's current time in seconds (TOTP must use it, not the wall clock). */
+    async now() {
+      const { status, json, text } = await call('GET', '/_mock/clock');
+      check(status === 200 && typeof json?.epoch === 'number', `GET /_mock/clock answered ${status}: ${text}`);
+      return json.epoch;
+    },
+    /** A TOTP code for `secret` at mock time, not within the last second of its 30 s step. */
+    async totpNow(secret) {
+      let now = await this.now();
+      if (30 - (now % 30) < 1.5) {
+        await new Promise((resolve) => setTimeout(resolve, (30 - (now % 30) + 0.2) * 1000));
+        now = await this.now();
+      }
+      return { code: totp(secret, now), epoch: now };
+    },
+  };
+}
+
+function uniqueLogin(scenario) {
+  return `authjs.${scenario}.${Date.now().toString(36)}${randomBytes(3).toString('hex')}@example.com`;
+}
+
+/** The first entry of a POST /_mock/users answer's factors with this type (its id and secret). */
+function createdFactor(created, factorType) {
+  const factors = created?.factors ?? created?._embedded?.factors ?? [];
+  return factors.find((factor) => factor.factorType === factorType);
+}
+
+function describeTx(tx) {
+  return {
+    status: tx.status,
+    expiresAt: tx.expiresAt,
+    hasSessionToken: typeof tx.sessionToken === 'string' && tx.sessionToken.length > 0,
+    login: tx.user?.profile?.login,
+    functions: Object.keys(tx).filter((key) => typeof tx[key] === 'function').sort(),
+    factors: (tx.factors ?? []).map((factor) => ({
+      factorType: factor.factorType,
+      provider: factor.provider,
+      status: factor.status,
+      functions: Object.keys(factor).filter((key) => typeof factor[key] === 'function').sort(),
+    })),
+  };
+}
+
+function findFactor(tx, factorType, provider) {
+  const factor = (tx.factors ?? []).find(
+    (candidate) => candidate.factorType === factorType && (!provider || candidate.provider === provider),
+  );
+  check(factor, `no ${factorType}${provider ? '/' + provider : ''} factor in ${tx.status}`, describeTx(tx));
+  return factor;
+}
+
+function expectSuccess(tx, login) {
+  check(tx.status === 'SUCCESS', `expected SUCCESS, got ${tx.status}`, describeTx(tx));
+  check(typeof tx.sessionToken === 'string' && tx.sessionToken.length > 0, 'SUCCESS without a sessionToken');
+  check(tx.user?.profile?.login === login, 'SUCCESS names another user', tx.user);
+}
+
+// --- scenarios -----------------------------------------------------------------------------------
+
+const scenarios = {
+  /** Password, then the security question (a wrong answer first). */
+  async 'password-question'({ auth, mock }) {
+    const login = uniqueLogin('question');
+    await mock.createUser({
+      login,
+      password: PASSWORD,
+      firstName: 'Quinn',
+      lastName: 'Question',
+      entitlements: ['TRACE'],
+      factors: [{ factorType: 'question', question: 'disliked_food', answer: 'brussels sprouts' }],
+    });
+    step('user-created', { login });
+
+    let tx = await auth.signInWithCredentials({ username: login, password: PASSWORD });
+    step('signed-in', describeTx(tx));
+    check(tx.status === 'MFA_REQUIRED', `expected MFA_REQUIRED, got ${tx.status}`, describeTx(tx));
+    const question = findFactor(tx, 'question');
+    check(typeof question.verify === 'function', 'the question factor has no verify()');
+    step('question', { profile: question.profile, provider: question.provider });
+    check(question.profile?.question === 'disliked_food', 'question key', question.profile);
+    check(
+      question.profile?.questionText === 'What is the food you least liked as a child?',
+      'question text',
+      question.profile,
+    );
+
+    const wrong = await expectApiError(question.verify({ answer: 'broccoli' }), 'E0000068', 403);
+    step('wrong-answer', wrong);
+
+    tx = await question.verify({ answer: 'Brussels Sprouts' });
+    step('answered', describeTx(tx));
+    expectSuccess(tx, login);
+  },
+
+  /** Password, then a Google Authenticator code computed here from the secret (a wrong code first). */
+  async 'password-totp'({ auth, mock }) {
+    const login = uniqueLogin('totp');
+    const secret = randomBase32();
+    const created = await mock.createUser({
+      login,
+      password: PASSWORD,
+      entitlements: ['ORF'],
+      factors: [{ factorType: 'token:software:totp', provider: 'GOOGLE', sharedSecret: secret }],
+    });
+    const factor = createdFactor(created, 'token:software:totp');
+    step('user-created', { login, factor });
+    check(factor, 'POST /_mock/users did not list the TOTP factor', created);
+    check(factor.sharedSecret === secret, 'POST /_mock/users returned another sharedSecret', factor);
+
+    const { code, epoch } = await mock.totpNow(secret);
+    const control = await mock.call('GET', `/_mock/users/${encodeURIComponent(login)}/totp?provider=GOOGLE`);
+    step('control-code', { status: control.status, body: control.json });
+    check(control.status === 200, `GET /_mock/users/{login}/totp answered ${control.status}`, control.json);
+    const neighbours = [-30, 0, 30].map((delta) => totp(secret, epoch + delta));
+    check(neighbours.includes(control.json?.code), 'the control plane code differs from RFC 6238', {
+      control: control.json,
+      computed: code,
+    });
+
+    let tx = await auth.signInWithCredentials({ username: login, password: PASSWORD });
+    step('signed-in', describeTx(tx));
+    check(tx.status === 'MFA_REQUIRED', `expected MFA_REQUIRED, got ${tx.status}`, describeTx(tx));
+    const google = findFactor(tx, 'token:software:totp', 'GOOGLE');
+
+    const wrongCode = code === '000000' ? '111111' : '000000';
+    const wrong = await expectApiError(google.verify({ passCode: wrongCode }), 'E0000068', 403);
+    step('wrong-code', wrong);
+
+    const fresh = await mock.totpNow(secret);
+    tx = await google.verify({ passCode: fresh.code });
+    step('verified', describeTx(tx));
+    expectSuccess(tx, login);
+  },
+
+  /** No factor yet: MFA_ENROLL → enroll Google TOTP → activate with a code from the sharedSecret. */
+  async 'enroll-totp'({ auth, mock, issuer }) {
+    const login = uniqueLogin('enroll');
+    await mock.createUser({ login, password: PASSWORD, entitlements: ['TRACE'], factors: [] });
+    step('user-created', { login });
+
+    let tx = await auth.signInWithCredentials({ username: login, password: PASSWORD });
+    step('signed-in', describeTx(tx));
+    check(tx.status === 'MFA_ENROLL', `expected MFA_ENROLL, got ${tx.status}`, describeTx(tx));
+    const google = findFactor(tx, 'token:software:totp', 'GOOGLE');
+    check(typeof google.enroll === 'function', 'the TOTP factor has no enroll()', describeTx(tx));
+
+    tx = await google.enroll();
+    const activation = tx.factor?.activation;
+    step('enrolled', { ...describeTx(tx), factorType: tx.factor?.factorType, activation });
+    check(tx.status === 'MFA_ENROLL_ACTIVATE', `expected MFA_ENROLL_ACTIVATE, got ${tx.status}`, describeTx(tx));
+    check(typeof tx.activate === 'function', 'MFA_ENROLL_ACTIVATE has no activate()', describeTx(tx));
+    check(typeof activation?.sharedSecret === 'string', 'no activation.sharedSecret', activation);
+    check(activation.encoding === 'base32' && activation.timeStep === 30 && activation.keyLength === 6,
+      'activation parameters', activation);
+    check(typeof activation.qrcode?.href === 'string' && activation.qrcode.href.startsWith(issuer),
+      'activation.qrcode must be a link object with an absolute href on the mock', activation.qrcode);
+
+    const wrongCode = totp(activation.sharedSecret, (await mock.now()) + 3600);
+    const wrong = await expectApiError(tx.activate({ passCode: wrongCode }), 'E0000068', 403);
+    step('wrong-activation-code', wrong);
+
+    const { code } = await mock.totpNow(activation.sharedSecret);
+    tx = await tx.activate({ passCode: code });
+    step('activated', describeTx(tx));
+    expectSuccess(tx, login);
+
+    // The enrolled factor is now required at sign-in (not verified again: the code was just used).
+    tx = await auth.signInWithCredentials({ username: login, password: PASSWORD });
+    step('signed-in-again', describeTx(tx));
+    check(tx.status === 'MFA_REQUIRED', `expected MFA_REQUIRED after enrollment, got ${tx.status}`, describeTx(tx));
+    findFactor(tx, 'token:software:totp', 'GOOGLE');
+  },
+
+  /** A wrong password and an unknown user both fail with E0000004 / 401. */
+  async 'wrong-password'({ auth, mock }) {
+    const login = uniqueLogin('wrongpw');
+    await mock.createUser({
+      login,
+      password: PASSWORD,
+      entitlements: ['ADF'],
+      factors: [{ factorType: 'question', question: 'favorite_toy', answer: 'teddy bear' }],
+    });
+    step('user-created', { login });
+    const wrong = await expectApiError(
+      auth.signInWithCredentials({ username: login, password: 'Not-The-Password-1' }),
+      'E0000004',
+      401,
+    );
+    step('wrong-password', wrong);
+    const unknown = await expectApiError(
+      auth.signInWithCredentials({ username: uniqueLogin('nobody'), password: PASSWORD }),
+      'E0000004',
+      401,
+    );
+    step('unknown-user', unknown);
+    const tx = await auth.signInWithCredentials({ username: login, password: PASSWORD });
+    step('right-password', describeTx(tx));
+    check(tx.status === 'MFA_REQUIRED', `expected MFA_REQUIRED, got ${tx.status}`, describeTx(tx));
+  },
+
+  /** The sessionToken becomes a session: Sessions API, then sessionCookieRedirect's sid cookie. */
+  async 'session-handoff'({ auth, mock, issuer }) {
+    const login = uniqueLogin('session');
+    await mock.createUser({
+      login,
+      password: PASSWORD,
+      entitlements: ['TRF'],
+      factors: [{ factorType: 'question', question: 'favorite_toy', answer: 'teddy bear' }],
+    });
+    step('user-created', { login });
+
+    async function sessionToken() {
+      const tx = await auth.signInWithCredentials({ username: login, password: PASSWORD });
+      const question = findFactor(tx, 'question');
+      const done = await question.verify({ answer: 'teddy bear' });
+      expectSuccess(done, login);
+      return done.sessionToken;
+    }
+
+    // 1. Sessions API: POST /api/v1/sessions {sessionToken}
+    const token = await sessionToken();
+    const created = await mock.call('POST', '/api/v1/sessions', { sessionToken: token });
+    const session = created.json ?? {};
+    step('session-created', {
+      status: created.status,
+      id: session.id,
+      login: session.login,
+      userId: session.userId,
+      sessionStatus: session.status,
+      expiresAt: session.expiresAt,
+      links: Object.keys(session._links ?? {}).sort(),
+    });
+    check(created.status === 200, `POST /api/v1/sessions answered ${created.status}`, created.json ?? created.text);
+    check(session.login === login && session.status === 'ACTIVE' && typeof session.id === 'string',
+      'session object', session);
+    check(session._links?.self?.href?.startsWith(issuer), 'session _links.self must be absolute', session._links);
+
+    const reused = await mock.call('POST', '/api/v1/sessions', { sessionToken: token });
+    step('session-token-reused', { status: reused.status, errorCode: reused.json?.errorCode });
+    check(reused.status === 401, `a used sessionToken must be refused with 401, got ${reused.status}`, reused.json);
+
+    // 2. /login/sessionCookieRedirect: 302 to redirectUrl with a sid cookie
+    const redirectUrl = `${issuer}/_mock/health`;
+    const second = await sessionToken();
+    const query = new URLSearchParams({ token: second, redirectUrl });
+    const redirect = await fetch(`${issuer}/login/sessionCookieRedirect?${query}`, { redirect: 'manual' });
+    const cookies = redirect.headers.getSetCookie();
+    const sidCookie = cookies.find((cookie) => cookie.startsWith('sid='));
+    const sid = sidCookie?.split(';')[0].slice('sid='.length);
+    step('cookie-redirect', {
+      status: redirect.status,
+      location: redirect.headers.get('location'),
+      cookies: cookies.map((cookie) => cookie.split('=')[0]),
+      sidCookie,
+    });
+    check(redirect.status === 302, `sessionCookieRedirect answered ${redirect.status}`);
+    check(redirect.headers.get('location') === redirectUrl, 'Location must be the redirectUrl');
+    check(sid, 'no sid cookie', cookies);
+
+    const me = await fetch(`${issuer}/api/v1/sessions/me`, { headers: { Accept: 'application/json', Cookie: `sid=${sid}` } });
+    const meBody = await me.json().catch(() => null);
+    step('session-me', { status: me.status, login: meBody?.login, sessionStatus: meBody?.status });
+    check(me.status === 200 && meBody?.login === login, 'GET /api/v1/sessions/me with the sid cookie', meBody);
+
+    const ended = await fetch(`${issuer}/api/v1/sessions/me`, { method: 'DELETE', headers: { Cookie: `sid=${sid}` } });
+    const after = await fetch(`${issuer}/api/v1/sessions/me`, { headers: { Accept: 'application/json', Cookie: `sid=${sid}` } });
+    step('session-ended', { deleteStatus: ended.status, afterStatus: after.status });
+    check(ended.status === 204, `DELETE /api/v1/sessions/me answered ${ended.status}`);
+    check(after.status === 404, `GET /api/v1/sessions/me after DELETE answered ${after.status}`);
+  },
+};
+
+// --- main ----------------------------------------------------------------------------------------
+
+async function main() {
+  const [issuer, name] = process.argv.slice(2);
+  if (!issuer || !scenarios[name]) {
+    process.stderr.write(`usage: node scenarios.mjs <issuer-url> <${Object.keys(scenarios).join('|')}>\n`);
+    process.exit(2);
+  }
+  const auth = new OktaAuth({ issuer });
+  const mock = makeMock(issuer);
+  step('start', { scenario: name, issuer, node: process.version });
+  try {
+    await scenarios[name]({ auth, mock, issuer });
+  } catch (error) {
+    const details = error?.name === 'AuthApiError' ? apiError(error) : {};
+    step('failed', { scenario: name, error: `${error?.name}: ${error?.message}`, ...details });
+    process.stderr.write(`${name} failed: ${error?.stack ?? error}\n`);
+    process.exit(1);
+  }
+  step('done', { scenario: name });
+}
+
+main();
