@@ -103,7 +103,7 @@ class OktaError(MockfinraError):
             return JSONResponse(
                 okta_body(self.code, self.summary, self.causes), self.status, headers=self.headers
             )
-        return generic_error(surface, self.status, self.summary, self.code.lower(), self.headers)
+        return generic_error(surface, self.status, self.summary, self.code, self.headers, self.causes)
 
 
 def validation_error(what: str, causes: Iterable[str]) -> OktaError:
@@ -181,17 +181,24 @@ def generic_error(
     message: str,
     error: str = "error",
     headers: dict[str, str] | None = None,
+    causes: Iterable[str] = (),
 ) -> Response:
-    """Render a plain status + message in the given surface's own format."""
+    """Render a status, a message and its causes in the given surface's own format."""
+    causes = list(causes)
+    if causes and surface != "okta":
+        message = f"{message} ({'; '.join(causes)})"
     if surface == "okta":
         code = {401: "E0000011", 403: "E0000006", 404: "E0000007", 405: "E0000022", 413: "E0000413"}.get(
             status, "E0000001"
         )
-        return JSONResponse(okta_body(code, message), status, headers=headers)
+        return JSONResponse(okta_body(code, message, causes), status, headers=headers)
     if surface == "oauth":
         return JSONResponse({"error": error, "error_description": message}, status, headers=headers)
     if surface == "mock":
-        return JSONResponse({"error": error, "message": message}, status, headers=headers)
+        body: dict[str, Any] = {"error": error, "message": message}
+        if causes:
+            body["causes"] = causes
+        return JSONResponse(body, status, headers=headers)
     if surface == "plain":
         return PlainTextResponse(f"Error {status}: {message}\n", status, headers=headers)
     page = (

@@ -15,6 +15,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlencode
 
 from sqlalchemy.orm import Session
 
@@ -248,6 +249,26 @@ def pending_enrollments(ctx: Context, db: Session, login: str | None) -> list[tu
     return rows
 
 
+def mfa_base(ctx: Context, factor: Factor) -> str:
+    """The MFA service URL the enrolling client used (kept at enrollment), else the configured one."""
+    return (factor.data or {}).get("mfaBase") or f"http://{ctx.settings.host}:{ctx.settings.port}"
+
+
+def enrollment_uri(ctx: Context, factor: Factor, user: User) -> str | None:
+    """What the enrollment QR code encodes, as Okta Verify's: `otpauth://totp/{org}:{login}?issuer=…&t=<activation
+    token>&f=<factor id>&s=<MFA service URL>&touchIdRequired=false` (no TOTP secret: the app gets one when it
+    enrolls). None once the enrollment is over."""
+    if factor.status != "PENDING_ACTIVATION" or not factor.secret:
+        return None
+    org = ctx.settings.org_name
+    label = quote(f"{org}:{user.login}", safe="@:")
+    query = urlencode(
+        {"issuer": org, "t": factor.secret, "f": factor.id, "s": mfa_base(ctx, factor), "touchIdRequired": "false"},
+        quote_via=lambda text, *_: quote(text, safe=":/"),
+    )
+    return f"otpauth://totp/{label}?{query}"
+
+
 def enrollment_json(ctx: Context, factor: Factor, user: User) -> dict[str, Any]:
     expires = activation_expires_at(factor)
     return {
@@ -257,6 +278,7 @@ def enrollment_json(ctx: Context, factor: Factor, user: User) -> dict[str, Any]:
         "status": activation_state(ctx, factor),
         "createdAt": isoformat_z(factor.created_at),
         "expiresAt": isoformat_z(expires) if expires else None,
+        "activationUri": enrollment_uri(ctx, factor, user),
     }
 
 

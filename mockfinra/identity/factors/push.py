@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
 
@@ -159,8 +159,7 @@ class PushFactor(FactorPlugin):
 
     def _device_link(self, ctx: Context, factor: Factor, user: User) -> str:
         """ASSUMPTION: the emailed/texted enrollment link opens the virtual phone page for the user."""
-        base = (factor.data or {}).get("mfaBase") or f"http://{ctx.settings.host}:{ctx.settings.port}"
-        return f"{base}/_mock/phone?{urlencode({'login': user.login})}"
+        return f"{okta_verify.mfa_base(ctx, factor)}/_mock/phone?{urlencode({'login': user.login})}"
 
     def _complete(self, ctx: Context, db: Session, factor: Factor) -> None:
         user = factor.user
@@ -170,21 +169,12 @@ class PushFactor(FactorPlugin):
         factor.secret = None
 
     def qr_code_uri(self, ctx: Context, factor: Factor, user: User, token: str) -> str | None:
-        """Okta Verify's enrollment URI: `otpauth://totp/{org}:{login}?issuer=…&t=<activation token>&f=<factor
-        id>&s=<MFA service URL>` (it carries no TOTP secret: the app fetches one when it enrolls)."""
+        """Okta Verify's enrollment URI, while the enrollment waits and only with this activation's token."""
         from mockfinra.identity.factors.totp import qr_token
 
-        if factor.status != "PENDING_ACTIVATION" or not factor.secret:
-            return None
         if not constant_time_equals(qr_token(factor), token):
             return None
-        org = ctx.settings.org_name
-        base = (factor.data or {}).get("mfaBase") or f"http://{ctx.settings.host}:{ctx.settings.port}"
-        label = quote(f"{org}:{user.login}", safe="@:")
-        query = urlencode(
-            {"issuer": org, "t": factor.secret, "f": factor.id, "s": base, "touchIdRequired": "false"}
-        )
-        return f"otpauth://totp/{label}?{query}"
+        return okta_verify.enrollment_uri(ctx, factor, user)
 
     # --- verification -----------------------------------------------------------------------------
 

@@ -17,6 +17,8 @@
     "sms:OKTA": "SMS",
     "call:OKTA": "Voice Call",
   };
+  // As the Okta Sign-In Widget: offer further factors after an enrollment, and warn before a password expires.
+  const SIGN_IN_OPTIONS = {multiOptionalFactorEnroll: true, warnBeforePasswordExpired: true};
   const label = (f) => LABELS[`${f.factorType}:${f.provider}`] || `${f.factorType} (${f.provider})`;
   const factorKey = (f) => `${f.factorType}:${f.provider}`;
 
@@ -130,7 +132,11 @@
   function showSignIn() {
     screen("Sign In", null,
       form(async () => {
-        handle(await call(cfg.authn, {username: value("okta-signin-username"), password: value("okta-signin-password")}));
+        handle(await call(cfg.authn, {
+          username: value("okta-signin-username"),
+          password: value("okta-signin-password"),
+          options: SIGN_IN_OPTIONS,
+        }));
       }, "Sign In",
       field("okta-signin-username", "Username", "text", {autocomplete: "username"}),
       field("okta-signin-password", "Password", "password", {autocomplete: "current-password"})),
@@ -144,7 +150,7 @@
     screen(recovering ? "Account recovery" : "Activate your account", recovering ? "Checking your link…" : "Checking your invitation…");
     try {
       // A recovery email's link carries a recovery token; an invitation's an activation token.
-      handle(await (recovering ? call(cfg.authn + "/recovery/token", {recoveryToken: cfg.token}) : call(cfg.authn, {token: cfg.token})));
+      handle(await (recovering ? call(cfg.authn + "/recovery/token", {recoveryToken: cfg.token}) : call(cfg.authn, {token: cfg.token, options: SIGN_IN_OPTIONS})));
     } catch (error) {
       screen("This link cannot be used", "The activation or recovery link is invalid, used or expired. Ask your administrator for a new one.",
         el("a", {class: "button", href: "#", onclick: (e) => { e.preventDefault(); showSignIn(); }, text: "Go to sign in"}));
