@@ -25,9 +25,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 REPO = Path(__file__).resolve().parent.parent
 GOAL = 1.3
@@ -143,7 +143,8 @@ def run(rounds: int, timeout: float, only: set[str] | None) -> list[Variant]:
 def report(chosen: list[Variant]) -> dict[str, object]:
     by_name = {v.name: v for v in chosen}
     try:
-        load = " (load average %.1f %.1f %.1f on %d CPUs)" % (*os.getloadavg(), os.cpu_count() or 0)
+        one, five, fifteen = os.getloadavg()
+        load = f" (load average {one:.1f} {five:.1f} {fifteen:.1f} on {os.cpu_count() or 0} CPUs)"
     except OSError:
         load = ""
     print(f"spawn → first 200 from /_mock/ready{load}")

@@ -74,6 +74,11 @@ def serve(
     run_uvicorn(application, host=settings.host, port=settings.port, log_level=settings.log_level, **tls_options)
 
 
+def reachable_host(host: str) -> str:
+    """The address a person can open: a wildcard bind is reachable on loopback."""
+    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+
+
 def print_banner(settings: Any, ctx: Any) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -81,23 +86,28 @@ def print_banner(settings: Any, ctx: Any) -> None:
     from mockfinra.seed import seed_summary
 
     console = Console(highlight=False)
-    base = f"{'https' if settings.tls_cert else 'http'}://{settings.host}:{settings.port}"
+    base = f"{'https' if settings.tls_cert else 'http'}://{reachable_host(settings.host)}:{settings.port}"
     console.print(f"[bold]mockfinra[/] — FINRA NTF emulator — state: {settings.db}")
     sites = Table(box=None, show_header=False, pad_edge=False)
-    for name, path, real in (
-        ("MFA service (Okta API)", "/", settings.mfa_hosts),
-        ("TRAQS", "/traqs", settings.traqs_hosts),
-        ("API download", "/apidownload/DownloadHandler.ashx", settings.apidownload_hosts),
-        ("Legacy download", "/download/DownloadHandler.ashx", settings.download_hosts),
-        ("Control plane", "/_mock", []),
+    sites.add_column(no_wrap=True)
+    sites.add_column(overflow="fold")
+    for name, path in (
+        ("MFA service (Okta API)", "/"),
+        ("TRAQS", "/traqs/"),
+        ("API download", "/apidownload/DownloadHandler.ashx"),
+        ("Legacy download", "/download/DownloadHandler.ashx"),
+        ("Control plane", "/_mock"),
     ):
-        sites.add_row(f"  {name}", f"[cyan]{base}{path}[/]", f"[dim]{', '.join(real)}[/]")
+        sites.add_row(f"  {name}", f"[cyan]{base}{path}[/]")
     console.print(sites)
+    real = [*settings.mfa_hosts, *settings.traqs_hosts, *settings.apidownload_hosts, *settings.download_hosts]
+    if real:
+        console.print(f"[dim]  Also served at / of the real NTF names when they point here: {', '.join(real)}[/]")
     users = seed_summary(ctx)
     if users:
         table = Table(title="Seeded demo users", title_justify="left")
         for column in ("login", "password", "status", "entitlements", "factors"):
-            table.add_column(column)
+            table.add_column(column, overflow="fold")
         for row in users:
             table.add_row(*(str(row[column]) for column in ("login", "password", "status", "entitlements", "factors")))
         console.print(table)
@@ -112,7 +122,7 @@ def healthcheck(
 ) -> None:
     """Exit 0 when the configured server answers `/_mock/ready` with 200 (for Docker HEALTHCHECK)."""
     settings = settings_from(host=host, port=port)
-    target = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
+    target = reachable_host(settings.host)
     scheme = "https" if settings.tls_cert else "http"
     url = f"{scheme}://{target}:{settings.port}/_mock/ready"
     # Under TLS the server certificate comes from the mock's own CA: a loopback liveness probe skips verification.

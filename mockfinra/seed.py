@@ -72,6 +72,21 @@ def reset_state(ctx: Context) -> int:
         ctx.ready = True
 
 
+FACTOR_LABELS = {
+    ("question", None): "question",
+    ("token:software:totp", "GOOGLE"): "google-totp",
+    ("token:software:totp", "OKTA"): "okta-totp",
+    ("push", None): "okta-push",
+    ("sms", None): "sms",
+    ("call", None): "call",
+}
+
+
+def factor_label(factor_type: str, provider: str | None) -> str:
+    """A short name for a factor kind in the start-up table."""
+    return FACTOR_LABELS.get((factor_type, provider)) or FACTOR_LABELS.get((factor_type, None)) or factor_type
+
+
 def seed_summary(ctx: Context) -> list[dict[str, Any]]:
     """Login, password, entitlements and factor kinds of each seed user (for the start-up table)."""
     try:
@@ -84,10 +99,7 @@ def seed_summary(ctx: Context) -> list[dict[str, Any]]:
             "password": spec.password or "(invitation pending)",
             "status": spec.status,
             "entitlements": ", ".join(spec.entitlements) or "-",
-            "factors": ", ".join(
-                f.factorType if not f.provider else f"{f.factorType}/{f.provider}" for f in spec.factors
-            )
-            or "-",
+            "factors": ", ".join(factor_label(f.factorType, f.provider) for f in spec.factors) or "-",
         }
         for spec in specs
     ]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one test command: installs mockfinra with its test extra, the Node client used by the
-# compatibility test (tests/compat), then runs pytest in parallel. Extra arguments go to pytest:
+# compatibility test (tests/compat) and chromium for the browser tests, then runs pytest in parallel. Extra arguments go to pytest:
 #   bash scripts/test.sh                  # everything
 #   bash scripts/test.sh -m "not compat"  # without Node
 #   bash scripts/test.sh tests/test_core.py -k clock
@@ -20,6 +20,19 @@ if command -v npm >/dev/null 2>&1; then
   fi
 else
   echo "test.sh: npm not found; the compatibility tests (marker compat) will fail" >&2
+fi
+
+# The browser tests drive Debian's chromium through Playwright (Playwright's own browser download cannot work
+# offline). Install it when missing and we are root; otherwise the tests marked `browser` say what is missing.
+CHROMIUM=${MOCKFINRA_CHROMIUM:-/usr/bin/chromium}
+if [[ ! -x "$CHROMIUM" ]]; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing Debian's chromium for the browser tests" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null && apt-get install -y -qq chromium >/dev/null
+  else
+    echo "test.sh: $CHROMIUM not found and not root; the browser tests (marker browser) will fail" >&2
+  fi
 fi
 
 exec "$PYTHON" -m pytest -n auto "$@"

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -47,6 +48,7 @@ def node_scenario(issuer: str, name: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         timeout=SCENARIO_TIMEOUT,
+        check=False,
     )
 
 
@@ -138,3 +140,66 @@ def test_a_failing_scenario_is_reported() -> None:
     assert completed.returncode == 1
     last = json.loads(completed.stdout.splitlines()[-1])
     assert last["step"] == "failed" and "fetch failed" in last["error"]
+
+
+@pytest.mark.parametrize(
+    "scenario, channel, throttle",
+    [("sms", "sms", "E0000109"), ("call", "voice", "E0000133")],
+)
+def test_phone_factor_sign_in(server: MockfinraServer, scenario: str, channel: str, throttle: str) -> None:
+    steps = run_scenario(server, scenario)
+    assert steps["factor"]["profile"]["phoneNumber"].startswith("+1 XXX-XXX-")
+    challenged = steps["challenged"]
+    assert challenged["status"] == "MFA_CHALLENGE"
+    assert {"verify", "resend", "prev", "cancel"} <= set(challenged["functions"])
+    assert [link["name"] for link in challenged["resend"]] == [scenario]
+    message = steps["message"]
+    assert message["channel"] == channel and len(message["code"]) == 6
+    assert steps["resend-throttled"]["errorCode"] == throttle and steps["resend-throttled"]["status"] == 429
+    assert steps["wrong-code"]["errorCode"] == "E0000068"
+    assert steps["verified"]["status"] == "SUCCESS" and steps["verified"]["hasSessionToken"]
+
+
+def test_push_approved_on_the_virtual_phone(server: MockfinraServer) -> None:
+    steps = run_scenario(server, "push-approve")
+    waiting = steps["waiting"]
+    assert waiting["factorResult"] == "WAITING" and waiting["next"] == "poll" and "poll" in waiting["functions"]
+    assert steps["pending-push"]["city"] == "Localhost"
+    assert steps["approved"] == {"step": "approved", "status": 200, "pushStatus": "APPROVED"}
+    polled = steps["polled"]
+    assert polled["status"] == "SUCCESS" and polled["hasSessionToken"]
+
+
+def test_push_denied_on_the_virtual_phone(server: MockfinraServer) -> None:
+    steps = run_scenario(server, "push-deny")
+    rejected = steps["rejected"]
+    assert rejected["status"] == "MFA_CHALLENGE" and rejected["factorResult"] == "REJECTED"
+    assert rejected["next"] == "verify" and "verify" in rejected["functions"]
+    assert steps["sent-again"] == {"step": "sent-again", "factorResult": "WAITING", "newPush": True}
+    assert steps["cancelled"]["pendingAfter"] == 0
+
+
+def test_forgot_password_with_the_recovery_question(server: MockfinraServer) -> None:
+    steps = run_scenario(server, "forgot-password")
+    challenge = steps["challenge"]
+    assert challenge["status"] == "RECOVERY_CHALLENGE" and challenge["factorType"] == "SMS"
+    assert challenge["recoveryType"] == "PASSWORD" and {"verify", "resend", "cancel"} <= set(challenge["functions"])
+    unknown = steps["unknown-user"]
+    assert {k: unknown[k] for k in ("status", "factorType", "recoveryType", "functions")} == {
+        k: challenge[k] for k in ("status", "factorType", "recoveryType", "functions")
+    }
+    assert unknown["verify"]["errorCode"] == "E0000068"
+    assert steps["recovery"]["status"] == "RECOVERY" and "answer" in steps["recovery"]["functions"]
+    assert steps["recovery"]["question"] == "Which desk did you first work on?"
+    assert steps["wrong-answer"]["errorCode"] == "E0000087" and steps["wrong-answer"]["status"] == 403
+    assert "resetPassword" in steps["password-reset"]["functions"]
+    assert steps["reset"]["status"] == "SUCCESS" and steps["reset"]["relayState"] == "/traqs/"
+    assert steps["signed-in-again"]["status"] == "MFA_REQUIRED"
+
+
+def test_forgot_password_by_email_link(server: MockfinraServer) -> None:
+    steps = run_scenario(server, "forgot-password-email")
+    assert steps["email-sent"]["factorResult"] == "WAITING" and steps["email-sent"]["factorType"] == "EMAIL"
+    assert steps["recovery"]["status"] == "RECOVERY"
+    assert steps["reset"]["status"] == "SUCCESS" and steps["reset"]["hasSessionToken"]
+    assert steps["token-reused"]["errorCode"] == "E0000011"

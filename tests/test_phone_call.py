@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import re
 
-from tests.authn_support import advance, app_client, factor_link, make_user, sign_in, stable_state, state
+from tests.authn_support import (
+    advance,
+    app_client,
+    factor_link,
+    make_user,
+    sign_in,
+    stable_state,
+    state,
+)
 from tests.phone_support import (
     E164,
     MASKED,

@@ -7,14 +7,21 @@ import re
 
 import pytest
 
-from tests.authn_support import advance, app_client, factor_link, make_user, sign_in, stable_state, state
+from tests.authn_support import (
+    advance,
+    app_client,
+    factor_link,
+    make_user,
+    sign_in,
+    stable_state,
+    state,
+)
 from tests.phone_support import (
     E164,
     MASKED,
     NUMBER,
     OTHER_NUMBER,
     WRONG_CODE,
-    call,
     enroll,
     enroll_start,
     error_of,

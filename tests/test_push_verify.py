@@ -7,7 +7,14 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.authn_support import advance, app_client, factor_link, make_user, sign_in, state
+from tests.authn_support import (
+    advance,
+    app_client,
+    factor_link,
+    make_user,
+    sign_in,
+    state,
+)
 from tests.phone_support import error_of, hal, messages, post, push, verify
 
 

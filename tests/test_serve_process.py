@@ -12,8 +12,9 @@ import time
 import urllib.error
 import urllib.request
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -105,7 +106,7 @@ def processes() -> Iterator[list[ServeProcess]]:
 
 def http_status(url: str) -> int | None:
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback only
+        with urllib.request.urlopen(url, timeout=2) as response:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
@@ -117,7 +118,7 @@ def http_json(method: str, url: str, body: Any = None) -> tuple[int, Any]:
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback only
+        with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.loads(response.read() or b"null")
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read() or b"null")
@@ -125,7 +126,7 @@ def http_json(method: str, url: str, body: Any = None) -> tuple[int, Any]:
 
 def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 90) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*mockfinra_command(), *args], capture_output=True, text=True, env=env or clean_env(), timeout=timeout
+        [*mockfinra_command(), *args], capture_output=True, text=True, env=env or clean_env(), timeout=timeout, check=False
     )
 
 
@@ -193,7 +194,7 @@ def test_sqlite_state_survives_a_restart(tmp_path: Path, processes: list[ServePr
     after = logins(second.url)
     assert "survivor@example.com" in after
     assert "trace.analyst@example.com" in after
-    status, state = http_json("GET", f"{second.url}/_mock/state")
+    _, state = http_json("GET", f"{second.url}/_mock/state")
     assert [u["login"] for u in state["users"]].count("trace.analyst@example.com") == 1, "seed loaded twice"
     second.stop(signal.SIGINT)
 
@@ -294,6 +295,7 @@ def wheel(sources: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         capture_output=True,
         text=True,
         timeout=300,
+        check=False,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     [built] = dist.glob("mockfinra-*.whl")
@@ -326,12 +328,13 @@ def test_installed_package_serves_from_its_own_files(
         capture_output=True,
         text=True,
         timeout=120,
+        check=False,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     env = clean_env(PYTHONPATH=str(target))
     where = subprocess.run(
         [sys.executable, "-c", "import mockfinra, sys; sys.stdout.write(mockfinra.__file__)"],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=30,
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=30, check=False,
     )
     assert where.stdout.startswith(str(target)), where.stdout + where.stderr
     serve = ServeProcess(

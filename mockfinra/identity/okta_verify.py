@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mockfinra.clock import isoformat_z, parse_instant
@@ -238,15 +239,12 @@ def activation_state(ctx: Context, factor: Factor) -> str:
 
 def pending_enrollments(ctx: Context, db: Session, login: str | None) -> list[tuple[Factor, User]]:
     """Okta Verify enrollments waiting for the device, newest first."""
-    from sqlalchemy import select
-
     query = select(Factor, User).join(User, Factor.user_id == User.id).where(
         Factor.factor_type == "push", Factor.status == "PENDING_ACTIVATION"
     )
     if login:
         query = query.where(User.login_key == login.strip().lower())
-    rows = [(factor, user) for factor, user in db.execute(query.order_by(Factor.created_at.desc()))]
-    return rows
+    return [(factor, user) for factor, user in db.execute(query.order_by(Factor.created_at.desc()))]
 
 
 def mfa_base(ctx: Context, factor: Factor) -> str:

@@ -33,7 +33,12 @@ from mockfinra.errors import OktaError, invalid_state, invalid_token, validation
 from mockfinra.identity import phones
 from mockfinra.identity.authn import lockout
 from mockfinra.identity.authn.machine import AuthnResult
-from mockfinra.identity.authn.transactions import Handle, create_transaction, end_transaction, load_transaction
+from mockfinra.identity.authn.transactions import (
+    Handle,
+    create_transaction,
+    end_transaction,
+    load_transaction,
+)
 from mockfinra.identity.users import normalise_answer
 from mockfinra.security import digest, new_token, verify_secret
 from mockfinra.store.recovery import RecoveryToken, find_recovery_token

@@ -132,6 +132,68 @@ function makeMock(issuer) {
   };
 }
 
+/** A fictional US number of its own for each scenario (+1 555-41x-xxxx), so outbox filters find only ours. */
+function uniquePhone() {
+  const digits = String(randomBytes(3).readUIntBE(0, 3) % 100000).padStart(5, '0');
+  return `+1 555-41${digits[0]}-${digits.slice(1)}`;
+}
+
+/** Wait (long-poll) for the newest message of `channel` to `to` on the mock's outbox. */
+async function waitForMessage(mock, to, channel) {
+  const query = new URLSearchParams({ to, channel, wait: '20' });
+  const { status, json, text } = await mock.call('GET', `/_mock/messages/latest?${query}`);
+  check(status === 200, `no ${channel} message to ${to} arrived (${status}): ${text.slice(0, 300)}`);
+  return json;
+}
+
+/** Wait until the virtual phone has a pending push for `login`; return it. */
+async function pendingPush(mock, login) {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const { status, json } = await mock.call('GET', `/_mock/push?${new URLSearchParams({ login })}`);
+    check(status === 200, `GET /_mock/push answered ${status}`);
+    if (json.length) return json[0];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new ScenarioFailure(`no pending push for ${login}`);
+}
+
+/** Sign in with a phone factor (sms or call): throttled resend, a wrong code, then the right one. */
+async function phoneScenario({ auth, mock }, factorType, channel, throttleCode) {
+  const login = uniqueLogin(factorType);
+  const phone = uniquePhone();
+  await mock.createUser({
+    login,
+    password: PASSWORD,
+    entitlements: ['ADF'],
+    factors: [{ factorType, phoneNumber: phone }],
+  });
+  step('user-created', { login, phone });
+
+  let tx = await auth.signInWithCredentials({ username: login, password: PASSWORD });
+  step('signed-in', describeTx(tx));
+  check(tx.status === 'MFA_REQUIRED', `expected MFA_REQUIRED, got ${tx.status}`, describeTx(tx));
+  const factor = findFactor(tx, factorType);
+  step('factor', { profile: factor.profile, provider: factor.provider });
+
+  tx = await factor.verify();
+  step('challenged', { ...describeTx(tx), factorResult: tx.factorResult, resend: tx.data?._links?.resend });
+  check(tx.status === 'MFA_CHALLENGE', `expected MFA_CHALLENGE, got ${tx.status}`, describeTx(tx));
+  check(typeof tx.verify === 'function' && typeof tx.resend === 'function', 'MFA_CHALLENGE needs verify() and resend()', describeTx(tx));
+  const message = await waitForMessage(mock, phone, channel);
+  step('message', { channel: message.channel, to: message.to, body: message.body, code: message.code });
+
+  const throttled = await expectApiError(tx.resend(factorType), throttleCode, 429);
+  step('resend-throttled', throttled);
+
+  const wrongCode = message.code === '000000' ? '111111' : '000000';
+  const wrong = await expectApiError(tx.verify({ passCode: wrongCode }), 'E0000068', 403);
+  step('wrong-code', wrong);
+
+  tx = await tx.verify({ passCode: message.code });
+  step('verified', describeTx(tx));
+  expectSuccess(tx, login);
+}
+
 function uniqueLogin(scenario) {
   return `authjs.${scenario}.${Date.now().toString(36)}${randomBytes(3).toString('hex')}@example.com`;
 }
@@ -384,6 +446,141 @@ const scenarios = {
     step('session-ended', { deleteStatus: ended.status, afterStatus: after.status });
     check(ended.status === 204, `DELETE /api/v1/sessions/me answered ${ended.status}`);
     check(after.status === 404, `GET /api/v1/sessions/me after DELETE answered ${after.status}`);
+  },
+
+  /** Password, then an SMS code read from the outbox (throttled resend and a wrong code first). */
+  async sms(context) {
+    await phoneScenario(context, 'sms', 'sms', 'E0000109');
+  },
+
+  /** Password, then a voice call's code (throttled resend is E0000133). */
+  async call(context) {
+    await phoneScenario(context, 'call', 'voice', 'E0000133');
+  },
+
+  /** Okta Verify push: verify → WAITING, tx.poll() until the virtual phone approves → SUCCESS. */
+  async 'push-approve'({ auth, mock }) {
+    const login = uniqueLogin('push');
+    await mock.createUser({ login, password: PASSWORD, entitlements: ['ORF'], factors: [{ factorType: 'push' }] });
+    step('user-created', { login });
+
+    let tx = await auth.signInWithCredentials({ username: login, password: PASSWORD });
+    step('signed-in', describeTx(tx));
+    const push = findFactor(tx, 'push');
+    tx = await push.verify();
+    step('waiting', { ...describeTx(tx), factorResult: tx.factorResult, next: tx.data?._links?.next?.name });
+    check(tx.status === 'MFA_CHALLENGE' && tx.factorResult === 'WAITING', 'expected MFA_CHALLENGE / WAITING', describeTx(tx));
+    check(typeof tx.poll === 'function', 'a WAITING push needs poll()', describeTx(tx));
+
+    let waitingPolls = 0;
+    const polling = tx.poll({ delay: 100, transactionCallBack: () => { waitingPolls += 1; } });
+    const pending = await pendingPush(mock, login);
+    step('pending-push', { id: pending.id, status: pending.status, city: pending.city });
+    const approved = await mock.call('POST', `/_mock/push/${pending.id}/approve`);
+    step('approved', { status: approved.status, pushStatus: approved.json?.status });
+    check(approved.status === 200, `approve answered ${approved.status}`, approved.json);
+    tx = await polling;
+    step('polled', { ...describeTx(tx), waitingPolls });
+    expectSuccess(tx, login);
+  },
+
+  /** Okta Verify push denied: the poll ends REJECTED; verify() again sends a new push; cancel ends it. */
+  async 'push-deny'({ auth, mock }) {
+    const login = uniqueLogin('pushdeny');
+    await mock.createUser({ login, password: PASSWORD, entitlements: ['ORF'], factors: [{ factorType: 'push' }] });
+    step('user-created', { login });
+
+    let tx = await auth.signInWithCredentials({ username: login, password: PASSWORD });
+    tx = await findFactor(tx, 'push').verify();
+    check(tx.factorResult === 'WAITING', 'expected WAITING', describeTx(tx));
+    const polling = tx.poll({ delay: 100 });
+    const pending = await pendingPush(mock, login);
+    const denied = await mock.call('POST', `/_mock/push/${pending.id}/deny`);
+    step('denied', { status: denied.status, pushStatus: denied.json?.status });
+    tx = await polling;
+    step('rejected', { ...describeTx(tx), factorResult: tx.factorResult, next: tx.data?._links?.next?.name });
+    check(tx.status === 'MFA_CHALLENGE' && tx.factorResult === 'REJECTED', 'expected MFA_CHALLENGE / REJECTED', describeTx(tx));
+    check(typeof tx.verify === 'function', 'REJECTED needs verify() to send again', describeTx(tx));
+
+    tx = await tx.verify();
+    const second = await pendingPush(mock, login);
+    step('sent-again', { factorResult: tx.factorResult, newPush: second.id !== pending.id });
+    check(tx.factorResult === 'WAITING' && second.id !== pending.id, 'verify() after REJECTED sends a new push');
+    const cancelled = await tx.cancel();
+    const left = await mock.call('GET', `/_mock/push?${new URLSearchParams({ login })}`);
+    step('cancelled', { status: cancelled.status ?? null, pendingAfter: left.json?.length });
+  },
+
+  /** Forgotten password: SMS code, the recovery question (a wrong answer first), a new password. */
+  async 'forgot-password'({ auth, mock }) {
+    const login = uniqueLogin('forgot');
+    const phone = uniquePhone();
+    const newPassword = 'Fresh-Meadow-2027';
+    await mock.createUser({
+      login,
+      password: PASSWORD,
+      entitlements: ['TRACE'],
+      recoveryQuestion: 'Which desk did you first work on?',
+      recoveryAnswer: 'corporate bonds',
+      factors: [{ factorType: 'sms', phoneNumber: phone }],
+    });
+    step('user-created', { login, phone });
+
+    let tx = await auth.forgotPassword({ username: login, factorType: 'SMS', relayState: '/traqs/' });
+    step('challenge', { ...describeTx(tx), factorType: tx.factorType, recoveryType: tx.recoveryType });
+    check(tx.status === 'RECOVERY_CHALLENGE', `expected RECOVERY_CHALLENGE, got ${tx.status}`, describeTx(tx));
+    const message = await waitForMessage(mock, phone, 'sms');
+
+    const unknown = await auth.forgotPassword({ username: uniqueLogin('nobody'), factorType: 'SMS', relayState: '/traqs/' });
+    const unknownWrong = await expectApiError(unknown.verify({ passCode: message.code }), 'E0000068', 403);
+    step('unknown-user', { ...describeTx(unknown), factorType: unknown.factorType, recoveryType: unknown.recoveryType, verify: unknownWrong });
+
+    tx = await tx.verify({ passCode: message.code });
+    step('recovery', { ...describeTx(tx), question: tx.user?.recovery_question?.question });
+    check(tx.status === 'RECOVERY', `expected RECOVERY, got ${tx.status}`, describeTx(tx));
+    check(typeof tx.answer === 'function', 'RECOVERY needs answer()', describeTx(tx));
+
+    const wrong = await expectApiError(tx.answer({ answer: 'municipal bonds' }), 'E0000087', 403);
+    step('wrong-answer', wrong);
+    tx = await tx.answer({ answer: 'Corporate Bonds' });
+    step('password-reset', describeTx(tx));
+    check(tx.status === 'PASSWORD_RESET', `expected PASSWORD_RESET, got ${tx.status}`, describeTx(tx));
+    check(typeof tx.resetPassword === 'function', 'PASSWORD_RESET needs resetPassword()', describeTx(tx));
+    tx = await tx.resetPassword({ newPassword });
+    step('reset', { ...describeTx(tx), relayState: tx.relayState });
+    expectSuccess(tx, login);
+
+    await expectApiError(auth.signInWithCredentials({ username: login, password: PASSWORD }), 'E0000004', 401);
+    tx = await auth.signInWithCredentials({ username: login, password: newPassword });
+    step('signed-in-again', describeTx(tx));
+    check(tx.status === 'MFA_REQUIRED', `expected MFA_REQUIRED with the new password, got ${tx.status}`);
+  },
+
+  /** Forgotten password by email: the emailed recovery token, the question, a new password. */
+  async 'forgot-password-email'({ auth, mock }) {
+    const login = uniqueLogin('forgotmail');
+    await mock.createUser({
+      login,
+      password: PASSWORD,
+      entitlements: ['TRACE'],
+      recoveryQuestion: 'Which desk did you first work on?',
+      recoveryAnswer: 'corporate bonds',
+      factors: [{ factorType: 'question', question: 'favorite_toy', answer: 'teddy bear' }],
+    });
+    let tx = await auth.forgotPassword({ username: login, factorType: 'EMAIL' });
+    step('email-sent', { status: tx.status, factorResult: tx.factorResult, factorType: tx.factorType, recoveryType: tx.recoveryType });
+    check(tx.status === 'RECOVERY_CHALLENGE' && tx.factorResult === 'WAITING', 'expected RECOVERY_CHALLENGE / WAITING');
+    const email = await waitForMessage(mock, login, 'email');
+    const recoveryToken = email.link.split('/').pop();
+    tx = await auth.verifyRecoveryToken({ recoveryToken });
+    step('recovery', { ...describeTx(tx), question: tx.user?.recovery_question?.question });
+    check(tx.status === 'RECOVERY', `expected RECOVERY, got ${tx.status}`, describeTx(tx));
+    tx = await tx.answer({ answer: 'corporate bonds' });
+    tx = await tx.resetPassword({ newPassword: 'Fresh-Meadow-2027' });
+    step('reset', describeTx(tx));
+    expectSuccess(tx, login);
+    const reused = await expectApiError(auth.verifyRecoveryToken({ recoveryToken }), 'E0000011', 401);
+    step('token-reused', reused);
   },
 };
 

@@ -24,7 +24,12 @@ from mockfinra.clock import isoformat_z
 from mockfinra.errors import validation_error
 from mockfinra.identity import okta_verify
 from mockfinra.identity.factors import register
-from mockfinra.identity.factors.base import VERIFY_PATH, FactorCall, FactorOutcome, FactorPlugin
+from mockfinra.identity.factors.base import (
+    VERIFY_PATH,
+    FactorCall,
+    FactorOutcome,
+    FactorPlugin,
+)
 from mockfinra.security import constant_time_equals, new_token
 from mockfinra.store.pushes import get_push
 from mockfinra.store.users import Factor, User

@@ -16,7 +16,12 @@ from sqlalchemy.orm import Session
 from mockfinra.errors import validation_error
 from mockfinra.identity import phones
 from mockfinra.identity.factors import register
-from mockfinra.identity.factors.base import VERIFY_PATH, FactorCall, FactorOutcome, FactorPlugin
+from mockfinra.identity.factors.base import (
+    VERIFY_PATH,
+    FactorCall,
+    FactorOutcome,
+    FactorPlugin,
+)
 from mockfinra.store.users import Factor, User
 
 if TYPE_CHECKING:

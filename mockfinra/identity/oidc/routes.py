@@ -113,7 +113,8 @@ def jwks(ctx: Context = Depends(get_context)) -> JSONResponse:
 # --- authorize ----------------------------------------------------------------------------------
 
 
-@router.api_route("/v1/authorize", methods=["GET", "POST"])
+@router.get("/v1/authorize", operation_id="oauth2_authorize_get")
+@router.post("/v1/authorize", operation_id="oauth2_authorize_post")
 def authorize_endpoint(
     request: Request, params: Params = Depends(all_params), ctx: Context = Depends(get_context)
 ) -> Response:
@@ -185,7 +186,8 @@ def _bearer_error(request: Request, error: str, description: str, status: int) -
     return OAuthError(error, description, status, {"WWW-Authenticate": header})
 
 
-@router.api_route("/v1/userinfo", methods=["GET", "POST"])
+@router.get("/v1/userinfo", operation_id="oauth2_userinfo_get")
+@router.post("/v1/userinfo", operation_id="oauth2_userinfo_post")
 def userinfo_endpoint(request: Request, ctx: Context = Depends(get_context)) -> JSONResponse:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():

@@ -50,7 +50,9 @@
 
   function showTime(response) {
     const stamp = response.headers.get("x-mock-time");
-    if (stamp) $("mock-time").textContent = `${stamp.slice(11, 19)} UTC · ${stamp.slice(0, 10)}`;
+    if (!stamp) return;
+    $("mock-time").textContent = stamp.slice(11, 16);
+    $("mock-time").title = `mock time ${stamp}`;
   }
 
   async function api(path, method, body) {
@@ -100,9 +102,16 @@
 
   const when = (iso) => (iso ? `${iso.slice(11, 19)} UTC` : "");
 
-  function flash(text, bad) {
+  let liveText = "Not connected";
+  let flashTimer = null;
+
+  /** Show a status line; `live` ones stay, others give way to the live status after a few seconds. */
+  function flash(text, bad, live) {
     $("live-status").textContent = text;
     $("live-status").classList.toggle("bad", Boolean(bad));
+    if (flashTimer) clearTimeout(flashTimer);
+    if (live) { liveText = text; return; }
+    flashTimer = setTimeout(() => { $("live-status").textContent = liveText; $("live-status").classList.remove("bad"); }, 4000);
   }
 
   // ---- admin token -----------------------------------------------------------------------------------
@@ -163,7 +172,7 @@
     $("message-list").replaceChildren(...mine.map((m) =>
       el("li", {class: `bubble ${m.channel}`, "data-message": m.id},
         el("div", {class: "bubble-head"},
-          el("span", {class: "bubble-kind", text: m.channel === "voice" ? "📞 Voice call" : "💬 SMS"}),
+          el("span", {class: "bubble-kind", text: m.channel === "voice" ? "Voice call" : "SMS"}),
           el("span", {class: "muted", text: `${m.to} · ${when(m.createdAt)}`})),
         el("p", {class: "bubble-body", text: m.body}),
         m.code ? el("div", {class: "bubble-code"}, "Code ",
@@ -194,7 +203,7 @@
       {headers: headers(false), signal: streamController.signal});
     if (response.status === 401) { askToken("The admin token is missing or wrong."); return; }
     if (!response.ok || !response.body) throw new Error(`stream answered ${response.status}`);
-    flash("Live: new messages appear at once");
+    flash("Live: new messages appear at once", false, true);
     const reader = response.body.getReader();
     const decoder = new TextDecoder();
     let buffer = "";
@@ -221,7 +230,7 @@
         await follow(mine);
       } catch (error) {
         if (mine !== generation) return;
-        flash("Stream interrupted; polling", true);
+        flash("Stream interrupted; reconnecting", true, true);
         try { await loadMessages(); await refreshPushes(); } catch (_) { /* retry below */ }
       }
       await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -308,6 +317,17 @@
     renderCodes();
   }
 
+  async function refreshDevice() {
+    // factors change while the page is open (an enrollment completes): reload what the phone holds
+    const users = await loadUsers();
+    device = users.find((u) => u.login.toLowerCase() === login.toLowerCase()) || device;
+    renderFacts();
+    for (const provider of Object.keys(codes)) {
+      if (!device.totp.some((t) => t.provider === provider)) delete codes[provider];
+    }
+    await refreshCodes();
+  }
+
   function tickCodes() {
     let stale = false;
     for (const c of Object.values(codes)) {
@@ -355,7 +375,7 @@
     stream(mine);
     every(2000, refreshPushes);
     every(3000, refreshEnrollments);
-    every(10000, refreshCodes);
+    every(5000, refreshDevice);
     every(1000, async () => { if (Object.keys(codes).length) tickCodes(); });
   }
 
