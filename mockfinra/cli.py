@@ -12,6 +12,7 @@ from typing import Any, Optional
 import typer
 
 from mockfinra.download import cli as certs_cli
+from mockfinra.control_client import totp_command, users_app
 from mockfinra.refdata.cli import files_app
 
 app = typer.Typer(
@@ -21,6 +22,8 @@ app = typer.Typer(
 )
 app.add_typer(certs_cli.app, name="certs")
 app.add_typer(files_app, name="files")
+app.add_typer(users_app, name="users")
+app.command("totp")(totp_command)
 
 
 def settings_from(**overrides: Any) -> Any:
@@ -112,6 +115,14 @@ def print_banner(settings: Any, ctx: Any) -> None:
             table.add_row(*(str(row[column]) for column in ("login", "password", "status", "entitlements", "factors")))
         console.print(table)
     console.print(f"Ready when [cyan]{base}/_mock/ready[/] answers 200. Ctrl+C stops.")
+
+
+@app.command("settings")
+def settings_command() -> None:
+    """Print every setting (environment variable, default, meaning) as a Markdown table."""
+    from mockfinra.settings import settings_reference
+
+    typer.echo(settings_reference(), nl=False)
 
 
 @app.command()

@@ -45,31 +45,45 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MOCKFINRA_", extra="ignore", validate_default=True)
 
     # --- server -----------------------------------------------------------------------------
-    host: str = "127.0.0.1"
-    port: int = 8400
+    host: str = Field(default="127.0.0.1", description="interface to bind")
+    port: int = Field(default=8400, description="TCP port of every site")
     db: str = Field(
         default="sqlite:///mockfinra.db",
         description="SQLAlchemy URL; 'memory' (or 'sqlite://') keeps state in memory only",
     )
-    seed: Path = DATA_DIR / "seed.toml"
-    admin_token: str | None = Field(
-        default=None, description="when set, /_mock and the Users API require it"
+    seed: Path = Field(
+        default=DATA_DIR / "seed.toml",
+        description="seed file (TOML) loaded at first start and by POST /_mock/reset",
     )
-    max_body_bytes: int = 1_048_576
-    log_level: str = "warning"
-    org_name: str = "NASDAQ MFA NTF"
+    admin_token: str | None = Field(default=None, description="when set, /_mock and the Users API require it")
+    max_body_bytes: int = Field(default=1_048_576, description="larger request bodies get 413")
+    log_level: str = Field(default="warning", description="uvicorn log level")
+    org_name: str = Field(
+        default="NASDAQ MFA NTF", description="issuer shown by authenticator apps (TOTP otpauth URIs)"
+    )
 
     # Real NTF host names; a request whose Host is one of these is served that site at '/'.
-    mfa_hosts: CsvList = ["mpp-test.nasdaq.com"]
-    traqs_hosts: CsvList = ["www-ntf.finratraqs.org", "beta-ntf.finratraqs.org"]
-    apidownload_hosts: CsvList = ["apidownload-ntf.finratraqs.org", "download-ntf2.finratraqs.org"]
-    download_hosts: CsvList = ["download-ntf.finratraqs.org"]
+    mfa_hosts: CsvList = Field(
+        default=["mpp-test.nasdaq.com"], description="real host names served the MFA service at /"
+    )
+    traqs_hosts: CsvList = Field(
+        default=["www-ntf.finratraqs.org", "beta-ntf.finratraqs.org"],
+        description="real host names served TRAQS at /",
+    )
+    apidownload_hosts: CsvList = Field(
+        default=["apidownload-ntf.finratraqs.org", "download-ntf2.finratraqs.org"],
+        description="real host names served the API download host at /",
+    )
+    download_hosts: CsvList = Field(
+        default=["download-ntf.finratraqs.org"],
+        description="real host names served the legacy download host at /",
+    )
 
     # --- clock -------------------------------------------------------------------------------
     clock_start: str | None = Field(
         default=None, description="ISO-8601 instant the mock clock starts at (default: real time)"
     )
-    clock_frozen: bool = False
+    clock_frozen: bool = Field(default=False, description="start with the mock clock frozen")
 
     # --- hashing -----------------------------------------------------------------------------
     hash_cost: int = Field(
@@ -77,12 +91,15 @@ class Settings(BaseSettings):
     )
 
     # --- password policy (Okta default policy; ASSUMPTION for NASDAQ) --------------------------
-    password_min_length: int = 8
-    password_min_lower: int = 1
-    password_min_upper: int = 1
-    password_min_number: int = 1
-    password_min_symbol: int = 0
-    password_exclude_username: bool = True
+    password_min_length: int = Field(default=8, description="password policy: minimum length")
+    password_min_lower: int = Field(default=1, description="password policy: lower-case letters")
+    password_min_upper: int = Field(default=1, description="password policy: upper-case letters")
+    password_min_number: int = Field(default=1, description="password policy: digits")
+    password_min_symbol: int = Field(default=0, description="password policy: symbols")
+    password_exclude_username: bool = Field(
+        default=True,
+        description="password policy: no part (3+ characters) of the login, split on . , - _ # @ +",
+    )
     password_expire_days: int = Field(default=0, description="0 = passwords never expire")
     password_warn_days: int = Field(default=0, description="PASSWORD_WARN this many days before expiry")
     password_warn_requires_option: bool = Field(
@@ -91,18 +108,27 @@ class Settings(BaseSettings):
     )
 
     # --- lockout (FINRA: 5 failed logins since 2023-10-30) -------------------------------------
-    lockout_threshold: int = 5
+    lockout_threshold: int = Field(
+        default=5, description="consecutive failed passwords that lock the account (FINRA: 5)"
+    )
     lockout_auto_unlock_minutes: int = Field(
         default=0, description="0 = stays locked until unlocked (Okta default); ASSUMPTION"
     )
-    lockout_response: Literal["LOCKED_OUT", "E0000004", "E0000069"] = "LOCKED_OUT"
-    factor_lockout_threshold: int = 5
+    lockout_response: Literal["LOCKED_OUT", "E0000004", "E0000069"] = Field(
+        default="LOCKED_OUT",
+        description="how a locked account shows at sign-in: LOCKED_OUT state, 401 E0000004 or 403 E0000069",
+    )
+    factor_lockout_threshold: int = Field(
+        default=5, description="failed factor attempts that lock the account (403 E0000069)"
+    )
 
     # --- authn transaction and sessions --------------------------------------------------------
-    state_token_ttl_seconds: int = 300
-    session_token_ttl_seconds: int = 300
-    session_lifetime_seconds: int = 7200
-    totp_skew_steps: int = 1
+    state_token_ttl_seconds: int = Field(
+        default=300, description="authn stateToken lifetime, sliding on each request"
+    )
+    session_token_ttl_seconds: int = Field(default=300, description="one-time sessionToken lifetime")
+    session_lifetime_seconds: int = Field(default=7200, description="session (sid cookie) lifetime")
+    totp_skew_steps: int = Field(default=1, description="TOTP steps of clock skew accepted either way")
     mfa_enroll_required: bool = Field(
         default=True,
         description="ASSUMPTION: a user without a factor must enroll one (MFA_ENROLL has no skip link)",
@@ -113,10 +139,16 @@ class Settings(BaseSettings):
     )
 
     # --- out-of-band factors and the outbox (issue: phone and push) ----------------------------
-    otp_ttl_seconds: int = 300
-    resend_throttle_seconds: int = 30
-    push_timeout_seconds: int = 300
-    push_number_challenge: bool = False
+    otp_ttl_seconds: int = Field(default=300, description="lifetime of an SMS / voice code")
+    resend_throttle_seconds: int = Field(
+        default=30, description="minimum gap between two SMS / calls to one factor"
+    )
+    push_timeout_seconds: int = Field(
+        default=300, description="mock seconds before a pending push or push enrollment times out"
+    )
+    push_number_challenge: bool = Field(
+        default=False, description="pushes carry a number challenge that approval must match"
+    )
     push_wrong_answer_rejects: bool = Field(
         default=False,
         description="a wrong number-challenge answer rejects the push (ASSUMPTION default: refused, push stays pending)",
@@ -134,9 +166,13 @@ class Settings(BaseSettings):
         default=True,
         description="SMS/CALL recovery may use the profile mobilePhone when no phone factor is enrolled (ASSUMPTION)",
     )
-    messages_wait_cap_seconds: int = 60
+    messages_wait_cap_seconds: int = Field(
+        default=60, description="longest wait a /_mock/messages long-poll may ask for (longer is clamped)"
+    )
     messages_max: int = Field(
-        default=1000, ge=0, description="keep at most this many captured messages, oldest pruned (0 = no limit)"
+        default=1000,
+        ge=0,
+        description="keep at most this many captured messages, oldest pruned (0 = no limit)",
     )
     messages_heartbeat_seconds: float = Field(
         default=15.0, gt=0, description="comment line sent on an idle /_mock/messages/stream"
@@ -145,14 +181,16 @@ class Settings(BaseSettings):
         default=None,
         description="relay captured emails to smtp://[user:pass@]host:port (or smtp+starttls://, smtps://)",
     )
-    smtp_from: str = "noreply@mockfinra.local"
-    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    smtp_from: str = Field(default="noreply@mockfinra.local", description="From address of relayed emails")
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0, description="SMTP relay timeout")
 
     # --- OAuth 2.0 / OIDC and downloads --------------------------------------------------------
-    access_token_ttl_seconds: int = 3600
-    id_token_ttl_seconds: int = 3600
-    refresh_token_ttl_days: int = 90
-    auth_code_ttl_seconds: int = 60
+    access_token_ttl_seconds: int = Field(default=3600, description="access token (JWT) lifetime")
+    id_token_ttl_seconds: int = Field(default=3600, description="ID token lifetime")
+    refresh_token_ttl_days: int = Field(
+        default=90, description="refresh token lifetime (ASSUMPTION: 90 days)"
+    )
+    auth_code_ttl_seconds: int = Field(default=60, description="authorization code lifetime")
     refresh_token_rotation: bool = Field(
         default=False,
         description="issue a new refresh token on each use (ASSUMPTION default: no, FINRA users paste one into scripts)",
@@ -165,16 +203,21 @@ class Settings(BaseSettings):
         default="traqs-portal-secret", description="client secret of the confidential client `traqs-portal`"
     )
     oauth_redirect_uris: CsvList = Field(
-        default=[], description="extra redirect URIs accepted for both clients (loopback always is for traqs-api)"
+        default=[],
+        description="extra redirect URIs accepted for both clients (loopback always is for traqs-api)",
     )
-    refdata_seed: int = 20240715
+    refdata_seed: int = Field(
+        default=20240715,
+        description="seed of the reference-data universe (same seed and date give byte-identical files)",
+    )
     refdata_scale: float = Field(
-        default=1.0, gt=0, description="size factor of every reference-data universe (1.0: CAMASTER ~20,000 rows)"
+        default=1.0,
+        gt=0,
+        description="size factor of every reference-data universe (1.0: CAMASTER ~20,000 rows)",
     )
     refdata_cache_dir: Path | None = Field(
         default=None, description="keep generated reference files here (default: in memory, LRU by bytes)"
     )
-    ntf_window_days: int = 30
 
     # --- download hosts and TLS (DownloadHandler.ashx, legacy certificate host) ------------------
     download_require_scope: bool = Field(
@@ -188,7 +231,8 @@ class Settings(BaseSettings):
     tls_cert: Path | None = Field(default=None, description="server certificate (PEM); serve HTTPS when set")
     tls_key: Path | None = Field(default=None, description="private key of tls_cert (PEM)")
     tls_ca: Path | None = Field(
-        default=None, description="CA (PEM) whose client certificates are accepted; asks clients for one when set"
+        default=None,
+        description="CA (PEM) whose client certificates are accepted; asks clients for one when set",
     )
     legacy_allow_plain_http: bool = Field(
         default=False,
@@ -206,3 +250,23 @@ class Settings(BaseSettings):
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
 
+
+def settings_reference() -> str:
+    """Markdown table of every setting: environment variable, default and meaning (docs/settings.md)."""
+    rows = [
+        "| environment variable | default | meaning |",
+        "|---|---|---|",
+    ]
+    for name, field in Settings.model_fields.items():
+        default = field.default
+        if isinstance(default, Path):
+            shown = "the packaged seed" if default == DATA_DIR / "seed.toml" else str(default)
+        elif isinstance(default, list):
+            shown = ",".join(default) or "(none)"
+        elif default is None:
+            shown = "(unset)"
+        else:
+            shown = str(default).lower() if isinstance(default, bool) else str(default)
+        meaning = (field.description or "").replace("|", "\\|")
+        rows.append(f"| `MOCKFINRA_{name.upper()}` | `{shown}` | {meaning} |")
+    return "\n".join(rows) + "\n"

@@ -83,8 +83,7 @@ def provision_factor(
 ) -> dict[str, Any]:
     """Create one ACTIVE factor from a spec through its plugin; returns `{id, factorType, provider,
     status, profile, ...secrets}` (a TOTP factor's `sharedSecret` and `otpauthUri`)."""
-    from mockfinra.errors import ClientError
-    from mockfinra.identity.factors import PLANNED_FACTOR_TYPES, plugin_for
+    from mockfinra.identity.factors import FACTOR_TYPES, plugin_for
 
     factor_type = (spec.factorType or "").strip().lower()
     plugin = plugin_for(factor_type, spec.provider)
@@ -94,13 +93,9 @@ def provision_factor(
             raise validation_error(
                 "factors.provider", [f"factors.provider: '{spec.provider}' is not one of {providers}"]
             )
-        if factor_type in PLANNED_FACTOR_TYPES:
-            raise ClientError(
-                501, f"Provisioning {factor_type} factors is not built yet in this version.", "not_implemented"
-            )
         raise validation_error(
             "factors.factorType",
-            [f"factors.factorType: '{spec.factorType}' is not one of {', '.join(PLANNED_FACTOR_TYPES)}"],
+            [f"factors.factorType: '{spec.factorType}' is not one of {', '.join(FACTOR_TYPES)}"],
         )
     raw = spec.model_dump()
     provider = (spec.provider or plugin.providers[0]).strip().upper()

@@ -51,7 +51,7 @@ from mockfinra.identity.factors.base import FactorCall, FactorOutcome, FactorPlu
 from mockfinra.store.users import Factor
 
 __all__ = [
-    "PLANNED_FACTOR_TYPES",
+    "FACTOR_TYPES",
     "FactorCall",
     "FactorOutcome",
     "FactorPlugin",
@@ -61,8 +61,8 @@ __all__ = [
     "register",
 ]
 
-#: factor types of the NASDAQ MFA service whose plugins may not be built yet (501, not 400, for them)
-PLANNED_FACTOR_TYPES = ("question", "token:software:totp", "sms", "call", "push")
+#: the factor types of the NASDAQ MFA service, in the order Okta lists them
+FACTOR_TYPES = ("question", "token:software:totp", "sms", "call", "push")
 
 _PLUGINS: list[FactorPlugin] = []
 _loaded = False
@@ -94,7 +94,7 @@ def _load() -> None:
 def all_plugins() -> list[FactorPlugin]:
     """Every registered plugin, in registration order (question, then totp, then the rest)."""
     _load()
-    order = {name: index for index, name in enumerate(PLANNED_FACTOR_TYPES)}
+    order = {name: index for index, name in enumerate(FACTOR_TYPES)}
     return sorted(_PLUGINS, key=lambda p: order.get(p.factor_type, len(order)))
 
 

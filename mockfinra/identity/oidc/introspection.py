@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from sqlalchemy.orm import Session
 
 from mockfinra.context import Context
 from mockfinra.identity.oidc.clients import Client
 from mockfinra.identity.oidc.refresh import refresh_token_problem, revoke_refresh_token
-from mockfinra.identity.oidc.tokens import InvalidAccessToken, verify_access_token
+from mockfinra.identity.oidc.tokens import AccessTokenClaims, InvalidAccessToken, verify_access_token
 from mockfinra.store.oauth import AccessTokenRecord, RefreshToken, find_refresh_token
 from mockfinra.store.users import get_user
 
@@ -28,7 +28,11 @@ def _own_refresh_token(ctx: Context, db: Session, client: Client, token: str) ->
     return row
 
 
-def introspect(ctx: Context, db: Session, client: Client, form: Mapping[str, str]) -> dict[str, Any]:
+def _find_tokens(
+    ctx: Context, db: Session, client: Client, form: Mapping[str, str]
+) -> Iterator[AccessTokenClaims | RefreshToken]:
+    """The form's token as each kind it is valid as, the hinted kind first: verified access-token claims or
+    this client's usable refresh token. Lazy, so a caller that stops at the first match checks no further."""
     token = form.get("token", "")
     for kind in _order(form.get("token_type_hint")):
         if kind == "access_token":
@@ -36,6 +40,17 @@ def introspect(ctx: Context, db: Session, client: Client, form: Mapping[str, str
                 claims = verify_access_token(ctx, db, token)
             except InvalidAccessToken:
                 continue
+            yield claims
+        else:
+            row = _own_refresh_token(ctx, db, client, token)
+            if row is not None:
+                yield row
+
+
+def introspect(ctx: Context, db: Session, client: Client, form: Mapping[str, str]) -> dict[str, Any]:
+    for found in _find_tokens(ctx, db, client, form):
+        if isinstance(found, AccessTokenClaims):
+            claims = found
             raw = claims.claims
             return {
                 "active": True,
@@ -52,9 +67,9 @@ def introspect(ctx: Context, db: Session, client: Client, form: Mapping[str, str
                 "uid": claims.uid,
                 "entitlements": claims.entitlements,
             }
-        row = _own_refresh_token(ctx, db, client, token)
-        user = get_user(db, row.user_id) if row else None
-        if row is not None and user is not None and user.status == "ACTIVE":
+        row = found
+        user = get_user(db, row.user_id)
+        if user is not None and user.status == "ACTIVE":
             return {
                 "active": True,
                 "token_type": "refresh_token",
@@ -71,18 +86,10 @@ def introspect(ctx: Context, db: Session, client: Client, form: Mapping[str, str
 
 def revoke(ctx: Context, db: Session, client: Client, form: Mapping[str, str]) -> None:
     """Revoke an access or refresh token of this client. Unknown tokens are ignored (RFC 7009 §2.2)."""
-    token = form.get("token", "")
-    for kind in _order(form.get("token_type_hint")):
-        if kind == "access_token":
-            try:
-                claims = verify_access_token(ctx, db, token)
-            except InvalidAccessToken:
-                continue
-            record = db.get(AccessTokenRecord, claims.jti)
-            if record is not None and record.client_id == client.client_id:
-                record.revoked_at = ctx.clock.now()
-            return
-        row = _own_refresh_token(ctx, db, client, token)
-        if row is not None:
-            revoke_refresh_token(ctx, db, row)
-            return
+    found = next(_find_tokens(ctx, db, client, form), None)
+    if isinstance(found, AccessTokenClaims):
+        record = db.get(AccessTokenRecord, found.jti)
+        if record is not None and record.client_id == client.client_id:
+            record.revoked_at = ctx.clock.now()
+    elif found is not None:
+        revoke_refresh_token(ctx, db, found)

@@ -22,19 +22,7 @@
   const label = (f) => LABELS[`${f.factorType}:${f.provider}`] || `${f.factorType} (${f.provider})`;
   const factorKey = (f) => `${f.factorType}:${f.provider}`;
 
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attrs || {})) {
-      if (value === undefined || value === null || value === false) continue;
-      if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-      else if (key === "text") node.textContent = value;
-      else node.setAttribute(key, value === true ? "" : value);
-    }
-    for (const child of children.flat()) {
-      if (child !== null && child !== undefined) node.append(child);
-    }
-    return node;
-  }
+  const {el} = window.mockfinraDom;  // from dom.js, loaded first
 
   async function call(url, body, method) {
     const response = await fetch(url, {
