@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator
 
@@ -35,8 +37,17 @@ log = logging.getLogger("mockfinra")
 SHARED_PREFIXES = ("/_mock", "/static")
 
 
+#: a Host header: a name, an IPv4 address or a bracketed IPv6 address, and an optional port (RFC 9110 §7.2)
+VALID_HOST = re.compile(r"(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::(?P<port>[0-9]{1,5}))?")
+#: a JSON escape of a UTF-16 surrogate (`\ud800`-`\udfff`); paired ones are fine, lone ones are not text
+SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
 class SiteDispatch:
-    """Serve a site at `/` when the request's Host is one of its real NTF host names."""
+    """Serve a site at `/` when the request's Host is one of its real NTF host names.
+
+    A Host header that is not a host name (every link the server emits is built from it) gets 400.
+    """
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
@@ -45,6 +56,13 @@ class SiteDispatch:
         }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            given = _header(scope, b"host")
+            if given and not _valid_host(given):
+                message = f"The Host header {given!r} is not a host name with an optional port."
+                response = generic_error(surface_for(scope["path"]), 400, message, "bad_host")
+                await response(scope, receive, send)
+                return
         if scope["type"] in ("http", "websocket") and self.hosts:
             host = _header(scope, b"host").rsplit(":", 1)[0].lower()
             site = self.hosts.get(host)
@@ -103,6 +121,62 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
+class JsonText:
+    """Refuse a JSON body whose strings escape a lone UTF-16 surrogate (`"\\ud800"`) as malformed JSON.
+
+    Python's `json` accepts it (pydantic's JSON parser does not); no text can hold it, so hashing, storing or
+    echoing such a string would fail far from the request. Only JSON bodies with such an escape are parsed.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not _is_json(_header(scope, b"content-type")):
+            await self.app(scope, receive, send)
+            return
+        chunks: list[Message] = []
+        body = b""
+        while True:  # the size is already bounded by BodyLimit
+            message = await receive()
+            chunks.append(message)
+            if message["type"] != "http.request":
+                break
+            body += message.get("body", b"")
+            if not message.get("more_body", False):
+                break
+        if SURROGATE_ESCAPE.search(body) and _holds_lone_surrogate(body):
+            error = {"type": "json_invalid", "loc": ("body",), "msg": "JSON decode error: a lone UTF-16 surrogate"}
+            response = _validation_response(Request(scope), RequestValidationError([error]))
+            await response(scope, receive, send)
+            return
+
+        async def replay() -> Message:
+            return chunks.pop(0) if chunks else await receive()
+
+        await self.app(scope, replay, send)
+
+
+def _is_json(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+
+
+def _holds_lone_surrogate(body: bytes) -> bool:
+    """True when the body is JSON and one of its strings keeps a surrogate that pairs with nothing."""
+    try:
+        value = json.loads(body)
+    except (ValueError, RecursionError):
+        return False  # not JSON at all: the route reports that itself
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    except (ValueError, RecursionError):
+        return False
+    return False
+
+
 class MockTimeHeader:
     """Every response carries `X-Mock-Time`: the mock clock's time when the response started."""
 
@@ -123,6 +197,11 @@ class MockTimeHeader:
             await send(message)
 
         await self.app(scope, receive, send_with_time)
+
+
+def _valid_host(value: str) -> bool:
+    match = VALID_HOST.fullmatch(value)
+    return match is not None and int(match["port"] or 0) <= 65535
 
 
 def _header(scope: Scope, name: bytes) -> str:
@@ -219,10 +298,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     include_routers(app)
     app.mount("/static", StaticFiles(directory=TEMPLATES_DIR / "static"), name="static")
 
-    # Outermost first: dispatch by host, then the size limit, then the time header on every response.
-    app.add_middleware(MockTimeHeader, clock=ctx.clock)
+    # Outermost first: the time header on every response (refusals included), dispatch by host, the size
+    # limit, then the JSON text check.
+    app.add_middleware(JsonText)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SiteDispatch, settings=settings)
+    app.add_middleware(MockTimeHeader, clock=ctx.clock)
     return app
 
 

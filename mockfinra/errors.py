@@ -188,9 +188,9 @@ def generic_error(
     if causes and surface != "okta":
         message = f"{message} ({'; '.join(causes)})"
     if surface == "okta":
-        code = {401: "E0000011", 403: "E0000006", 404: "E0000007", 405: "E0000022", 413: "E0000413"}.get(
-            status, "E0000001"
-        )
+        code = {
+            401: "E0000011", 403: "E0000006", 404: "E0000007", 405: "E0000022", 413: "E0000413", 500: "E0000009"
+        }.get(status, "E0000001")
         return JSONResponse(okta_body(code, message, causes), status, headers=headers)
     if surface == "oauth":
         return JSONResponse({"error": error, "error_description": message}, status, headers=headers)

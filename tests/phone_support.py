@@ -6,7 +6,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.authn_support import BASE, factor_link, make_user, sign_in, state
+# Also re-exports the authn helpers that the phone tests use, so that they import from this module alone.
+from tests.authn_support import BASE, advance, app_client, factor_link, make_user, sign_in, stable_state, state  # noqa: F401
 
 NUMBER = "+1 555-415-1337"
 E164 = "+15554151337"
@@ -63,6 +64,16 @@ def verify(client: TestClient, tx: dict[str, Any], factor_type: str, **body: Any
     """POST the factor's verify link (from MFA_REQUIRED) with the stateToken and `body`."""
     href = factor_link(tx, factor_type)["_links"]["verify"]["href"]
     return client.post(href, json={"stateToken": tx["stateToken"], **body})
+
+
+def challenge_start(
+    client: TestClient, factor: dict[str, Any], channel: str
+) -> tuple[str, dict[str, Any], dict[str, Any], str]:
+    """A user with the one `factor`, signed in and challenged through it: (login, transaction, the verify
+    answer, the code sent on `channel`)."""
+    login, tx = enroll_start(client, [factor])
+    challenge = verify(client, tx, factor["factorType"]).json()
+    return login, tx, challenge, latest(client, channel=channel)["code"]
 
 
 def post(client: TestClient, link: dict[str, Any], state_token: str, **body: Any) -> Any:

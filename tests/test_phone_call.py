@@ -4,27 +4,25 @@ from __future__ import annotations
 
 import re
 
-from tests.authn_support import (
-    advance,
-    app_client,
-    factor_link,
-    make_user,
-    sign_in,
-    stable_state,
-    state,
-)
 from tests.phone_support import (
     E164,
     MASKED,
     NUMBER,
+    advance,
+    app_client,
     call,
+    challenge_start,
     enroll,
     enroll_start,
     error_of,
+    factor_link,
     hal,
     latest,
+    make_user,
     messages,
     post,
+    stable_state,
+    state,
     verify,
 )
 
@@ -89,8 +87,7 @@ def test_activation_resend_is_throttled_with_e0000133() -> None:
 
 def test_verify_calls_and_checks_the_code() -> None:
     with app_client(resend_throttle_seconds=30) as client:
-        login = make_user(client, [call("+1 202-555-0102")])["user"]["login"]
-        tx = sign_in(client, login).json()
+        _, tx = enroll_start(client, [call("+1 202-555-0102")])
         assert factor_link(tx, "call")["profile"] == {"phoneNumber": "+1 XXX-XXX-0102"}
         challenge = verify(client, tx, "call").json()
         fid = challenge["_embedded"]["factor"]["id"]
@@ -110,10 +107,7 @@ def test_verify_calls_and_checks_the_code() -> None:
 
 def test_wrong_codes_count_toward_the_lockout() -> None:
     with app_client(factor_lockout_threshold=2) as client:
-        login = make_user(client, [call()])["user"]["login"]
-        tx = sign_in(client, login).json()
-        challenge = verify(client, tx, "call").json()
-        code = latest(client, channel="voice")["code"]
+        _, tx, challenge, code = challenge_start(client, call(), "voice")
         wrong = "000000" if code != "000000" else "111111"
         error_of(post(client, challenge["_links"]["next"], tx["stateToken"], passCode=wrong), 403, "E0000068")
         error_of(post(client, challenge["_links"]["next"], tx["stateToken"], passCode=wrong), 403, "E0000069")

@@ -7,30 +7,29 @@ import re
 
 import pytest
 
-from tests.authn_support import (
-    advance,
-    app_client,
-    factor_link,
-    make_user,
-    sign_in,
-    stable_state,
-    state,
-)
 from tests.phone_support import (
     E164,
     MASKED,
     NUMBER,
     OTHER_NUMBER,
     WRONG_CODE,
+    advance,
+    app_client,
+    challenge_start,
     enroll,
     enroll_start,
     error_of,
+    factor_link,
     factor_rows,
     hal,
     latest,
+    make_user,
     messages,
     post,
+    sign_in,
     sms,
+    stable_state,
+    state,
     verify,
 )
 
@@ -151,8 +150,7 @@ def test_activation_resend_is_throttled_on_the_mock_clock() -> None:
 
 def test_verify_sends_a_challenge_and_checks_it() -> None:
     with app_client() as client:
-        login = make_user(client, [sms()])["user"]["login"]
-        tx = sign_in(client, login).json()
+        _, tx = enroll_start(client, [sms()])
         fid = factor_link(tx, "sms")["id"]
         challenge = verify(client, tx, "sms")
         assert challenge.status_code == 200
@@ -173,8 +171,7 @@ def test_verify_sends_a_challenge_and_checks_it() -> None:
 
 def test_challenge_resend_throttle_and_fresh_code() -> None:
     with app_client() as client:
-        login = make_user(client, [sms()])["user"]["login"]
-        tx = sign_in(client, login).json()
+        _, tx = enroll_start(client, [sms()])
         body = verify(client, tx, "sms").json()
         resend = body["_links"]["resend"][0]
         advance(client, 29)
@@ -191,20 +188,14 @@ def test_challenge_resend_throttle_and_fresh_code() -> None:
 
 def test_a_code_expires_after_the_otp_lifetime() -> None:
     with app_client(otp_ttl_seconds=120) as client:
-        login = make_user(client, [sms()])["user"]["login"]
-        tx = sign_in(client, login).json()
-        body = verify(client, tx, "sms").json()
-        code = latest(client, channel="sms")["code"]
+        _, tx, body, code = challenge_start(client, sms(), "sms")
         advance(client, 121)
         error_of(post(client, body["_links"]["next"], tx["stateToken"], passCode=code), 403, "E0000068")
 
 
 def test_wrong_codes_lock_the_account() -> None:
     with app_client(factor_lockout_threshold=3) as client:
-        login = make_user(client, [sms()])["user"]["login"]
-        tx = sign_in(client, login).json()
-        body = verify(client, tx, "sms").json()
-        code = latest(client, channel="sms")["code"]
+        login, tx, body, code = challenge_start(client, sms(), "sms")
         wrong = "000000" if code != "000000" else "111111"
         for _ in range(2):
             error_of(post(client, body["_links"]["next"], tx["stateToken"], passCode=wrong), 403, "E0000068")
@@ -214,10 +205,7 @@ def test_wrong_codes_lock_the_account() -> None:
 
 def test_previous_forgets_the_code() -> None:
     with app_client() as client:
-        login = make_user(client, [sms()])["user"]["login"]
-        tx = sign_in(client, login).json()
-        body = verify(client, tx, "sms").json()
-        code = latest(client, channel="sms")["code"]
+        _, tx, body, code = challenge_start(client, sms(), "sms")
         back = post(client, body["_links"]["prev"], tx["stateToken"]).json()
         assert back["status"] == "MFA_REQUIRED"
         error_of(verify(client, back, "sms", passCode=code), 403, "E0000068")

@@ -72,7 +72,7 @@ def parse(values: dict[str, str]) -> DownloadParams:
 
 def parse_date(text: str) -> date:
     """`MMDDYYYY` (the date format of the FINRA reference files' own date fields)."""
-    if len(text) != 8 or not text.isdigit():
+    if len(text) != 8 or not (text.isascii() and text.isdigit()):
         raise bad_request(f"Bad date '{text}': use MMDDYYYY, for example date=11202026 for 20 November 2026.")
     try:
         return date(int(text[4:]), int(text[:2]), int(text[2:4]))

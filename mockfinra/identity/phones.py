@@ -80,7 +80,7 @@ def parse_extension(raw: Any) -> str | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     text = str(raw).strip()
-    if not text.isdigit() or len(text) > MAX_EXTENSION:
+    if not (text.isascii() and text.isdigit()) or len(text) > MAX_EXTENSION:
         raise PhoneNumberError(f"phoneExtension must be 1 to {MAX_EXTENSION} digits.")
     return text
 

@@ -27,6 +27,7 @@ from mockfinra.identity.oidc.refresh import (
     revoke_refresh_token,
 )
 from mockfinra.identity.sessions import get_active_session
+from mockfinra.security import constant_time_equals
 from mockfinra.store.meta import get_meta, set_meta
 from mockfinra.store.oauth import RefreshToken, refresh_tokens_of
 from mockfinra.store.sessions import WebSession
@@ -62,7 +63,7 @@ def csrf_token(db: Session, session_id: str) -> str:
 
 
 def check_csrf(db: Session, session_id: str, presented: str | None) -> None:
-    if not presented or not hmac.compare_digest(presented, csrf_token(db, session_id)):
+    if not presented or not constant_time_equals(presented, csrf_token(db, session_id)):
         raise ClientError(403, "The form has expired or did not come from this site (CSRF check failed). Reload the page and try again.", "csrf")
 
 

@@ -30,6 +30,7 @@ from mockfinra.identity.oidc.tokens import AUTH_SERVER_PATH
 from mockfinra.identity.sessions import close_session, create_session
 from mockfinra.links import SITE_PREFIXES, Links
 from mockfinra.pages import render
+from mockfinra.security import constant_time_equals
 from mockfinra.traqs import portal
 
 router = APIRouter(include_in_schema=False)
@@ -184,7 +185,7 @@ def sign_in_callback(
     if error:
         raise ClientError(400, f"Sign-in failed: {error}: {error_description or 'no description'}", error)
     expected, _, return_to = (request.cookies.get(STATE_COOKIE) or "").partition(" ")
-    if not code or not state or not expected or not secrets.compare_digest(state, expected):
+    if not code or not state or not expected or not constant_time_equals(state, expected):
         raise ClientError(400, "This sign-in response does not belong to this browser (missing or wrong state). Start again from TRAQS.", "invalid_state")
     client = find_client(ctx, PORTAL_CLIENT_ID)
     assert client is not None

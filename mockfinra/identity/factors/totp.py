@@ -99,7 +99,7 @@ def qr_png(uri: str) -> bytes:
 def match_code(ctx: Context, factor: Factor, passcode: str | None) -> FactorOutcome:
     """Accept a code of the current step ± skew, once per step (RFC 6238 §5.2)."""
     code = (passcode or "").strip()
-    if not factor.secret or len(code) != DIGITS or not code.isdigit():
+    if not factor.secret or len(code) != DIGITS or not (code.isascii() and code.isdigit()):
         return FactorOutcome.failed(WRONG_CODE)
     now = ctx.clock.now()
     current = step_at(now)

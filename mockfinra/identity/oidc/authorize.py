@@ -148,7 +148,7 @@ def decide(
     if any(p not in PROMPTS for p in prompts) or ("none" in prompts and len(prompts) > 1):
         return fail("invalid_request", f"Invalid value for 'prompt': '{params.get('prompt')}'.")
     max_age = params.get("max_age")
-    if max_age is not None and not (max_age.isdigit() and len(max_age) <= 9):
+    if max_age is not None and not (max_age.isascii() and max_age.isdigit() and len(max_age) <= 9):
         return fail("invalid_request", "The 'max_age' parameter must be a number of seconds.")
 
     force_login = "login" in prompts and params.get("sessionToken") is None
