@@ -77,8 +77,15 @@ class SiteDispatch:
         await self.app(scope, receive, send)
 
 
-class BodyLimit:
-    """Refuse request bodies over `max_bytes` with 413 in the surface's own format."""
+class RequestBody:
+    """One bounded read of the request body, then a replay of it to the app.
+
+    - Bodies over `max_bytes` (declared, or counted while chunks arrive) get 413 in the surface's format.
+    - A JSON body whose strings escape a lone UTF-16 surrogate (`"\\ud800"`) is malformed JSON: Python's `json`
+      accepts it (pydantic's parser does not), but no text can hold it, so hashing, storing or echoing such a
+      string would fail far from the request. Only bodies holding such an escape are parsed here.
+    Bodies of other types with a declared length stream straight through.
+    """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -90,71 +97,43 @@ class BodyLimit:
             return
         length = _header(scope, b"content-length")
         if length.isdigit() and int(length) > self.max_bytes:
-            await self._refuse(scope, receive, send)
+            await self._too_large(scope, receive, send)
             return
-        if length:
+        is_json = _is_json(_header(scope, b"content-type"))
+        if length and not is_json:
             await self.app(scope, receive, send)
             return
-        # No declared length (chunked): read up to the limit, then replay what was read.
         chunks: list[Message] = []
+        parts: list[bytes] = []
         total = 0
         while True:
             message = await receive()
             chunks.append(message)
             if message["type"] != "http.request":
                 break
-            total += len(message.get("body", b""))
+            part = message.get("body", b"")
+            parts.append(part)
+            total += len(part)
             if total > self.max_bytes:
-                await self._refuse(scope, receive, send)
+                await self._too_large(scope, receive, send)
                 return
             if not message.get("more_body", False):
                 break
+        body = b"".join(parts)
+        if is_json and SURROGATE_ESCAPE.search(body) and _holds_lone_surrogate(body):
+            error = {"type": "json_invalid", "loc": ("body",), "msg": "JSON decode error: a lone UTF-16 surrogate"}
+            await _validation_response(Request(scope), RequestValidationError([error]))(scope, receive, send)
+            return
 
         async def replay() -> Message:
             return chunks.pop(0) if chunks else await receive()
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         message = f"Request body is larger than {self.max_bytes} bytes."
         response = generic_error(surface_for(scope["path"]), 413, message, "payload_too_large")
         await response(scope, receive, send)
-
-
-class JsonText:
-    """Refuse a JSON body whose strings escape a lone UTF-16 surrogate (`"\\ud800"`) as malformed JSON.
-
-    Python's `json` accepts it (pydantic's JSON parser does not); no text can hold it, so hashing, storing or
-    echoing such a string would fail far from the request. Only JSON bodies with such an escape are parsed.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _is_json(_header(scope, b"content-type")):
-            await self.app(scope, receive, send)
-            return
-        chunks: list[Message] = []
-        body = b""
-        while True:  # the size is already bounded by BodyLimit
-            message = await receive()
-            chunks.append(message)
-            if message["type"] != "http.request":
-                break
-            body += message.get("body", b"")
-            if not message.get("more_body", False):
-                break
-        if SURROGATE_ESCAPE.search(body) and _holds_lone_surrogate(body):
-            error = {"type": "json_invalid", "loc": ("body",), "msg": "JSON decode error: a lone UTF-16 surrogate"}
-            response = _validation_response(Request(scope), RequestValidationError([error]))
-            await response(scope, receive, send)
-            return
-
-        async def replay() -> Message:
-            return chunks.pop(0) if chunks else await receive()
-
-        await self.app(scope, replay, send)
 
 
 def _is_json(content_type: str) -> bool:
@@ -298,10 +277,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     include_routers(app)
     app.mount("/static", StaticFiles(directory=TEMPLATES_DIR / "static"), name="static")
 
-    # Outermost first: the time header on every response (refusals included), dispatch by host, the size
-    # limit, then the JSON text check.
-    app.add_middleware(JsonText)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # add_middleware wraps: the last added runs first. So: the time header on every response (refusals
+    # included), then dispatch by host, then one bounded read of the body (size limit and JSON text).
+    app.add_middleware(RequestBody, max_bytes=settings.max_body_bytes)
     app.add_middleware(SiteDispatch, settings=settings)
     app.add_middleware(MockTimeHeader, clock=ctx.clock)
     return app
