@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from mockfinra.context import Context, get_context
 from mockfinra.errors import OAuthError, generic_error
 from mockfinra.identity.oidc import authorize, introspection, keys, metadata
-from mockfinra.identity.oidc.clients import find_client, redirect_uri_allowed
+from mockfinra.identity.oidc.clients import Client, find_client, redirect_uri_allowed
 from mockfinra.identity.oidc.grants import authenticate_client, exchange
 from mockfinra.identity.oidc.responses import (
     NO_STORE,
@@ -148,14 +148,20 @@ def token_endpoint(
     return _json(body)
 
 
-@router.post("/v1/introspect")
-def introspect_endpoint(
-    request: Request, params: Params = Depends(body_params), ctx: Context = Depends(get_context)
-) -> JSONResponse:
+def _token_client(request: Request, params: Params, ctx: Context) -> Client:
+    """Introspection and revocation (RFC 7662, RFC 7009): a form post by an authenticated client naming a token."""
     params.require_form()
     client = authenticate_client(ctx, params.values, request.headers.get("authorization", ""))
     if not params.values.get("token"):
         raise OAuthError("invalid_request", "The 'token' parameter is required.")
+    return client
+
+
+@router.post("/v1/introspect")
+def introspect_endpoint(
+    request: Request, params: Params = Depends(body_params), ctx: Context = Depends(get_context)
+) -> JSONResponse:
+    client = _token_client(request, params, ctx)
     with ctx.store.transaction() as db:
         body = introspection.introspect(ctx, db, client, params.values)
     return _json(body)
@@ -165,10 +171,7 @@ def introspect_endpoint(
 def revoke_endpoint(
     request: Request, params: Params = Depends(body_params), ctx: Context = Depends(get_context)
 ) -> Response:
-    params.require_form()
-    client = authenticate_client(ctx, params.values, request.headers.get("authorization", ""))
-    if not params.values.get("token"):
-        raise OAuthError("invalid_request", "The 'token' parameter is required.")
+    client = _token_client(request, params, ctx)
     hint = params.values.get("token_type_hint")
     if hint is not None and hint not in introspection.HINTS:
         raise OAuthError("unsupported_token_type", f"The token_type_hint '{hint}' is not supported.")
