@@ -14,9 +14,11 @@ RUN python3 -m venv /opt/mockfinra
 WORKDIR /src
 COPY pyproject.toml README.md* ./
 COPY mockfinra ./mockfinra
+COPY data ./data
+COPY templates ./templates
 # A regular (non-editable) install: templates and data must come from the installed package.
 RUN /opt/mockfinra/bin/pip install --quiet . \
- && /opt/mockfinra/bin/python -c "import mockfinra.settings as s; assert (s.DATA_DIR / 'seed.toml').is_file() and (s.TEMPLATES_DIR / 'static').is_dir(), 'package data missing'" \
+ && /opt/mockfinra/bin/python -c "import mockfinra.settings as s; assert s.DATA_DIR.parent.name == 'mockfinra' and (s.DATA_DIR / 'seed.toml').is_file() and (s.TEMPLATES_DIR / 'static').is_dir(), 'package data missing'" \
  && /opt/mockfinra/bin/pip uninstall --quiet --yes pip setuptools
 
 FROM ${BASE}

@@ -13,9 +13,9 @@ from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from typing_extensions import Annotated
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-DATA_DIR = PACKAGE_DIR / "data"
-TEMPLATES_DIR = PACKAGE_DIR / "templates"
+from mockfinra.resources import DATA_DIR, TEMPLATES_DIR
+
+__all__ = ["DATA_DIR", "MEMORY_DB", "TEMPLATES_DIR", "Settings", "settings_reference"]
 
 MEMORY_DB = "sqlite://"
 

@@ -23,6 +23,8 @@ from mockfinra.testing import free_port
 pytestmark = pytest.mark.serve
 
 REPO = Path(__file__).resolve().parent.parent
+#: the folders a wheel is built from (data/ and templates/ go into the package, see pyproject.toml)
+PACKAGED_FOLDERS = ("mockfinra", "data", "templates")
 READY_TIMEOUT = 90.0
 STOP_TIMEOUT = 15.0
 #: uvicorn shuts down gracefully, then re-raises SIGTERM (so the exit status is the conventional 143)
@@ -283,7 +285,8 @@ def sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(REPO / "pyproject.toml", source)
     readme = REPO / "README.md"
     (source / "README.md").write_text(readme.read_text() if readme.exists() else "mockfinra\n", encoding="utf-8")
-    shutil.copytree(REPO / "mockfinra", source / "mockfinra", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for folder in PACKAGED_FOLDERS:
+        shutil.copytree(REPO / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     return source
 
 
@@ -302,8 +305,9 @@ def wheel(sources: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
-def package_files(sources: Path, folder: str) -> set[str]:
-    root = sources / "mockfinra" / folder
+def top_level_files(sources: Path, folder: str) -> set[str]:
+    """The wheel names of the files in the repository's top-level `data/` or `templates/`."""
+    root = sources / folder
     return {
         f"mockfinra/{folder}/{path.relative_to(root).as_posix()}"
         for path in root.rglob("*")
@@ -311,37 +315,42 @@ def package_files(sources: Path, folder: str) -> set[str]:
     }
 
 
-def test_wheel_contains_every_template_and_data_file(wheel: Path, sources: Path) -> None:
+def test_wheel_carries_the_top_level_data_and_templates_inside_the_package(wheel: Path, sources: Path) -> None:
+    assert not (REPO / "mockfinra" / "data").exists() and not (REPO / "mockfinra" / "templates").exists()
     names = set(zipfile.ZipFile(wheel).namelist())
-    expected = package_files(sources, "templates") | package_files(sources, "data")
+    expected = top_level_files(sources, "templates") | top_level_files(sources, "data")
     assert "mockfinra/data/seed.toml" in expected and "mockfinra/templates/static/mockfinra.css" in expected
-    assert expected - names == set(), "package-data in pyproject.toml misses these files"
+    assert expected - names == set(), "the wheel's force-include in pyproject.toml misses these files"
 
 
-def test_installed_package_serves_from_its_own_files(
+def test_wheel_in_a_fresh_venv_serves_a_page_and_a_seeded_user(
     wheel: Path, tmp_path: Path, processes: list[ServeProcess]
 ) -> None:
-    """Install the wheel into a plain folder (not editable) and serve from it, far from the checkout."""
-    target = tmp_path / "site"
+    """Install the wheel into a new virtual environment (not editable) and serve from it, far from the checkout.
+
+    The venv sees this interpreter's site-packages for the dependencies only; the wheel itself goes into the
+    venv, whose copy is imported first."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=120)
+    python = venv / "bin" / "python"
     completed = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target), str(wheel)],
+        [str(python), "-m", "pip", "install", "--no-deps", "--quiet", "--disable-pip-version-check", str(wheel)],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=180,
         check=False,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
-    env = clean_env(PYTHONPATH=str(target))
+    env = clean_env()
     where = subprocess.run(
-        [sys.executable, "-c", "import mockfinra, sys; sys.stdout.write(mockfinra.__file__)"],
+        [str(python), "-c", "import mockfinra.resources as r, sys; sys.stdout.write(str(r.TEMPLATES_DIR))"],
         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=30, check=False,
     )
-    assert where.stdout.startswith(str(target)), where.stdout + where.stderr
-    serve = ServeProcess(
-        tmp_path, "--db", "memory", command=[sys.executable, "-m", "mockfinra.cli"], env=env, cwd=tmp_path
-    )
+    assert where.stdout.startswith(str(venv)), where.stdout + where.stderr
+    serve = ServeProcess(tmp_path, "--db", "memory", command=[str(venv / "bin" / "mockfinra")], env=env, cwd=tmp_path)
     processes.append(serve)
     serve.wait_ready()
     assert "trace.analyst@example.com" in logins(serve.url)
     assert http_status(f"{serve.url}/static/mockfinra.css") == 200
+    assert http_status(f"{serve.url}/login/login.htm") == 200
     serve.stop()

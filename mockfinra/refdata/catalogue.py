@@ -1,4 +1,4 @@
-"""The file catalogue (`mockfinra/data/catalogue.toml`): facilities, files, columns and schedules."""
+"""The file catalogue (`data/catalogue.toml`): facilities, files, columns and schedules."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+from mockfinra.resources import DATA_DIR
 
 CATALOGUE_PATH = DATA_DIR / "catalogue.toml"
 KINDS = ("master", "daily", "participants", "participants_daily", "deltas", "dividends")
