@@ -9,7 +9,7 @@ from mockfinra.settings import Settings
 from tests.authn_support import BASE, app_client, make_user
 from tests.phone_support import call, push, sms
 
-SEED = Path(__file__).resolve().parents[1] / "mockfinra" / "data" / "seed.toml"
+SEED = Path(__file__).resolve().parents[1] / "data" / "seed.toml"
 
 
 def test_the_page_renders_for_a_user() -> None:

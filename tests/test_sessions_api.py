@@ -356,7 +356,7 @@ AUTHN = Path(__file__).resolve().parents[1] / "mockfinra" / "identity" / "authn_
 
 @pytest.mark.skipif(not AUTHN.exists(), reason="/api/v1/authn is not built yet")
 def test_sign_in_through_authn_then_cookie_redirect() -> None:
-    with make_client(seed=Path(__file__).resolve().parents[1] / "mockfinra" / "data" / "seed.toml") as client:
+    with make_client(seed=Path(__file__).resolve().parents[1] / "data" / "seed.toml") as client:
         primary = client.post(
             "/api/v1/authn", json={"username": "adf.operator@example.com", "password": "Ntf-Demo-2026"}
         )
