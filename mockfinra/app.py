@@ -18,11 +18,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from mockfinra import __version__
 from mockfinra.clock import Clock, isoformat_z, parse_instant
 from mockfinra.context import Context
+from mockfinra.error_responses import error_response, generic_error
 from mockfinra.errors import (
-    MockfinraError,
     OKTA_ERRORS,
+    MockfinraError,
     OktaError,
-    generic_error,
     surface_for,
     validation_error,
 )
@@ -206,8 +206,8 @@ def _validation_response(request: Request, exc: RequestValidationError) -> Respo
         causes.append(f"{field}: {error.get('msg', 'invalid value')}")
     if surface == "okta":
         if malformed:
-            return OktaError("E0000003").response(surface)
-        return validation_error(", ".join(dict.fromkeys(fields)), causes).response(surface)
+            return error_response(OktaError("E0000003"), surface)
+        return error_response(validation_error(", ".join(dict.fromkeys(fields)), causes), surface)
     if surface == "oauth":
         return generic_error(surface, 400, "; ".join(causes), "invalid_request")
     message = "The request body is not valid JSON." if malformed else "; ".join(causes)
@@ -217,7 +217,7 @@ def _validation_response(request: Request, exc: RequestValidationError) -> Respo
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(MockfinraError)
     async def _mockfinra_error(request: Request, exc: MockfinraError) -> Response:
-        return exc.response(surface_for(request.url.path))
+        return error_response(exc, surface_for(request.url.path))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:

@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from starlette.requests import HTTPConnection
-
 from mockfinra.clock import Clock
 from mockfinra.outbox.hub import OutboxHub
 from mockfinra.settings import Settings
@@ -26,8 +24,3 @@ class Context:
     #: lazily built per-app resources (signing keys, generated-file cache, ...), keyed by owner module
     resources: dict[str, Any] = field(default_factory=dict)
     ready: bool = False
-
-
-def get_context(request: HTTPConnection) -> Context:
-    """FastAPI dependency: the app's context."""
-    return request.app.state.ctx

@@ -1,4 +1,4 @@
-"""The one place that builds error responses, in the format of the surface a request hit.
+"""The one place that builds error envelopes, in the format of the surface a request hit.
 
 Surfaces: Okta error JSON on `/api/...`, OAuth 2.0 error JSON on `/oauth2/...`, control-plane JSON on
 `/_mock/...`, plain text on the download hosts and HTML on pages.
@@ -6,18 +6,36 @@ Surfaces: Okta error JSON on `/api/...`, OAuth 2.0 error JSON on `/oauth2/...`, 
 Domain code raises one of the exception classes below. An exception with `commit=True` keeps what the
 request already wrote to the store (a failed-attempt counter, a lockout) although the request fails;
 every other error rolls the request's changes back so that state stays intact.
+
+Nothing here knows HTTP frameworks (the domain raises these errors): an error becomes an `Envelope`
+(status, body, media type, headers), which `mockfinra.error_responses` turns into a response.
 """
 
 from __future__ import annotations
 
 import html
+import json
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Literal
-
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
 from mockfinra.security import new_id
 
 Surface = Literal["okta", "oauth", "mock", "plain", "html"]
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """An error as it goes on the wire: status, encoded body, media type and extra headers."""
+
+    status: int
+    body: bytes
+    media_type: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def json_envelope(body: dict[str, Any], status: int, headers: dict[str, str] | None = None) -> Envelope:
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return Envelope(status, text.encode("utf-8"), "application/json", dict(headers or {}))
 
 
 class MockfinraError(Exception):
@@ -27,7 +45,7 @@ class MockfinraError(Exception):
     commit: bool = False
     headers: dict[str, str] | None = None
 
-    def response(self, surface: Surface) -> Response:
+    def envelope(self, surface: Surface) -> Envelope:
         raise NotImplementedError
 
 
@@ -98,12 +116,10 @@ class OktaError(MockfinraError):
         self.headers = headers
         super().__init__(f"{code} {self.summary}")
 
-    def response(self, surface: Surface) -> Response:
+    def envelope(self, surface: Surface) -> Envelope:
         if surface == "okta":
-            return JSONResponse(
-                okta_body(self.code, self.summary, self.causes), self.status, headers=self.headers
-            )
-        return generic_error(surface, self.status, self.summary, self.code, self.headers, self.causes)
+            return json_envelope(okta_body(self.code, self.summary, self.causes), self.status, self.headers)
+        return error_envelope(surface, self.status, self.summary, self.code, self.headers, self.causes)
 
 
 def validation_error(what: str, causes: Iterable[str]) -> OktaError:
@@ -143,11 +159,11 @@ class OAuthError(MockfinraError):
         self.headers = headers
         super().__init__(f"{error}: {description}")
 
-    def response(self, surface: Surface) -> Response:
+    def envelope(self, surface: Surface) -> Envelope:
         if surface in ("oauth", "okta", "mock"):
             body = {"error": self.error, "error_description": self.description}
-            return JSONResponse(body, self.status, headers=self.headers)
-        return generic_error(surface, self.status, self.description, self.error, self.headers)
+            return json_envelope(body, self.status, self.headers)
+        return error_envelope(surface, self.status, self.description, self.error, self.headers)
 
 
 # --- everything else --------------------------------------------------------------------------------
@@ -171,19 +187,19 @@ class ClientError(MockfinraError):
         self.commit = commit
         super().__init__(message)
 
-    def response(self, surface: Surface) -> Response:
-        return generic_error(surface, self.status, self.message, self.error, self.headers)
+    def envelope(self, surface: Surface) -> Envelope:
+        return error_envelope(surface, self.status, self.message, self.error, self.headers)
 
 
-def generic_error(
+def error_envelope(
     surface: Surface,
     status: int,
     message: str,
     error: str = "error",
     headers: dict[str, str] | None = None,
     causes: Iterable[str] = (),
-) -> Response:
-    """Render a status, a message and its causes in the given surface's own format."""
+) -> Envelope:
+    """A status, a message and its causes in the given surface's own format."""
     causes = list(causes)
     if causes and surface != "okta":
         message = f"{message} ({'; '.join(causes)})"
@@ -191,23 +207,24 @@ def generic_error(
         code = {
             401: "E0000011", 403: "E0000006", 404: "E0000007", 405: "E0000022", 413: "E0000413", 500: "E0000009"
         }.get(status, "E0000001")
-        return JSONResponse(okta_body(code, message, causes), status, headers=headers)
+        return json_envelope(okta_body(code, message, causes), status, headers)
     if surface == "oauth":
-        return JSONResponse({"error": error, "error_description": message}, status, headers=headers)
+        return json_envelope({"error": error, "error_description": message}, status, headers)
     if surface == "mock":
         body: dict[str, Any] = {"error": error, "message": message}
         if causes:
             body["causes"] = causes
-        return JSONResponse(body, status, headers=headers)
+        return json_envelope(body, status, headers)
     if surface == "plain":
-        return PlainTextResponse(f"Error {status}: {message}\n", status, headers=headers)
+        text = f"Error {status}: {message}\n"
+        return Envelope(status, text.encode("utf-8"), "text/plain; charset=utf-8", dict(headers or {}))
     page = (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Error</title>"
         "<link rel='stylesheet' href='/static/mockfinra.css'></head><body class='error-page'>"
         f"<main class='card'><h1>{status}</h1><p>{html.escape(message)}</p>"
         "<p><a href='/'>Back to sign-in</a></p></main></body></html>"
     )
-    return HTMLResponse(page, status, headers=headers)
+    return Envelope(status, page.encode("utf-8"), "text/html; charset=utf-8", dict(headers or {}))
 
 
 def surface_for(path: str) -> Surface:

@@ -12,7 +12,8 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from mockfinra.admin import require_admin
-from mockfinra.context import Context, get_context
+from mockfinra.context import Context
+from mockfinra.deps import get_context
 from mockfinra.errors import ClientError
 from mockfinra.outbox.live import event_stream, read_store, wait_for_messages
 from mockfinra.outbox.messages import to_json

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Body, Depends, Query
 from pydantic import BaseModel, ConfigDict
 
 from mockfinra.admin import require_admin
-from mockfinra.context import Context, get_context
+from mockfinra.context import Context
+from mockfinra.deps import get_context
 from mockfinra.errors import ClientError
 from mockfinra.identity import okta_verify
 from mockfinra.store.pushes import get_push

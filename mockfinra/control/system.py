@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict
 from mockfinra import __version__
 from mockfinra.admin import require_admin
 from mockfinra.clock import isoformat_z, parse_instant
-from mockfinra.context import Context, get_context
+from mockfinra.context import Context
+from mockfinra.deps import get_context
 from mockfinra.errors import ClientError
 from mockfinra.seed import reset_state
 from mockfinra.store.base import STATE_VERSION

@@ -9,7 +9,8 @@ from fastapi.responses import JSONResponse
 
 from mockfinra.admin import require_admin
 from mockfinra.clock import isoformat_z
-from mockfinra.context import Context, get_context
+from mockfinra.context import Context
+from mockfinra.deps import get_context
 from mockfinra.errors import ClientError, OktaError
 from mockfinra.identity.provisioning import parse_user_spec, provision_user
 from mockfinra.links import Links

@@ -16,7 +16,8 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
-from mockfinra.context import Context, get_context
+from mockfinra.context import Context
+from mockfinra.deps import get_context
 from mockfinra.download import handler, params
 from mockfinra.download.caller import Caller, bearer_caller
 from mockfinra.download.legacy import legacy_caller

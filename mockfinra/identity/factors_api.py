@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, Response
 
-from mockfinra.context import Context, get_context
+from mockfinra.context import Context
+from mockfinra.deps import get_context
 from mockfinra.errors import not_found
 from mockfinra.identity.factors import plugin_for
 from mockfinra.identity.factors.question import questions_payload

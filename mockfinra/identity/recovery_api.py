@@ -14,7 +14,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
 from mockfinra.clock import isoformat_z
-from mockfinra.context import Context, get_context
+from mockfinra.context import Context
+from mockfinra.deps import get_context
 from mockfinra.errors import not_found
 from mockfinra.identity import recovery
 from mockfinra.identity.authn.machine import AuthnResult

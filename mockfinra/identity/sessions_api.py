@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
 from mockfinra.clock import isoformat_z
-from mockfinra.context import Context, get_context
+from mockfinra.context import Context
+from mockfinra.deps import get_context
 from mockfinra.errors import ClientError, OktaError, not_found
 from mockfinra.identity.sessions import (
     close_session,

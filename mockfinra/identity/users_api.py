@@ -14,7 +14,8 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from mockfinra.admin import presented_token
-from mockfinra.context import Context, get_context
+from mockfinra.context import Context
+from mockfinra.deps import get_context
 from mockfinra.errors import OktaError, not_found
 from mockfinra.identity import user_search
 from mockfinra.identity import users as accounts

@@ -15,7 +15,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from mockfinra.context import Context, get_context
+from mockfinra.context import Context
+from mockfinra.deps import get_context
 from mockfinra.errors import ClientError, OAuthError
 from mockfinra.identity.oidc.authorize import signin_url
 from mockfinra.identity.oidc.clients import (

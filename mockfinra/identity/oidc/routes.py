@@ -13,8 +13,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from mockfinra.context import Context, get_context
-from mockfinra.errors import OAuthError, generic_error
+from mockfinra.context import Context
+from mockfinra.deps import get_context
+from mockfinra.error_responses import generic_error
+from mockfinra.errors import OAuthError
 from mockfinra.identity.oidc import authorize, introspection, keys, metadata
 from mockfinra.identity.oidc.clients import Client, find_client, redirect_uri_allowed
 from mockfinra.identity.oidc.grants import authenticate_client, exchange

@@ -1,0 +1,30 @@
+"""Errors as HTTP responses: the adaptor between `mockfinra.errors` (pure envelopes) and Starlette."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from starlette.responses import Response
+
+from mockfinra.errors import Envelope, MockfinraError, Surface, error_envelope
+
+
+def envelope_response(envelope: Envelope) -> Response:
+    return Response(envelope.body, envelope.status, headers=envelope.headers, media_type=envelope.media_type)
+
+
+def error_response(error: MockfinraError, surface: Surface) -> Response:
+    """The response for a raised error, in the format of the surface it hit."""
+    return envelope_response(error.envelope(surface))
+
+
+def generic_error(
+    surface: Surface,
+    status: int,
+    message: str,
+    error: str = "error",
+    headers: dict[str, str] | None = None,
+    causes: Iterable[str] = (),
+) -> Response:
+    """A status, a message and its causes as a response in the surface's own format."""
+    return envelope_response(error_envelope(surface, status, message, error, headers, causes))
