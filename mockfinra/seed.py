@@ -8,7 +8,7 @@ from typing import Any
 
 from mockfinra.context import Context
 from mockfinra.errors import MockfinraError
-from mockfinra.identity.provisioning import UserSpec, parse_user_spec, provision_user
+from mockfinra.identity.core.provisioning import UserSpec, parse_user_spec, provision_user
 from mockfinra.store.meta import get_meta, set_meta
 
 #: Seed passwords and answers are published in the seed file, so a slow hash protects nothing there;

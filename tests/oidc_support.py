@@ -11,8 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 from fastapi.testclient import TestClient
 
 from mockfinra.app import create_app
-from mockfinra.identity.sessions import create_session, issue_session_token
-from mockfinra.identity.users import create_user
+from mockfinra.identity.core.sessions import create_session, issue_session_token
+from mockfinra.identity.core.users import create_user
 from mockfinra.settings import Settings
 from mockfinra.store.users import find_user_by_login
 from tests.conftest import TEST_DATA

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from mockfinra.identity import factors as registry
-from mockfinra.identity.factors import FactorOutcome, FactorPlugin, register
+from mockfinra.identity.core import factors as registry
+from mockfinra.identity.core.factors import FactorOutcome, FactorPlugin, register
 from tests.authn_support import BASE, app_client, make_user, sign_in, state
 
 AUTHN = "/api/v1/authn/factors"

@@ -8,8 +8,8 @@ import jwt
 from authlib.common.security import generate_token
 from authlib.integrations.httpx_client import OAuth2Client
 
-from mockfinra.identity.sessions import issue_session_token
-from mockfinra.identity.users import create_user
+from mockfinra.identity.core.sessions import issue_session_token
+from mockfinra.identity.core.users import create_user
 from mockfinra.testing import MockfinraServer
 from tests.oidc_support import PASSWORD, REDIRECT, settings
 

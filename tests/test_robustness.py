@@ -525,7 +525,7 @@ def client() -> Iterator[TestClient]:
 def valid(client: TestClient) -> dict[str, bytes]:
     """Valid credentials for the deep cases: a download caller per host and a signed-in session."""
     from mockfinra.identity.oidc.tokens import issue_tokens_for_user
-    from mockfinra.identity.sessions import create_session
+    from mockfinra.identity.core.sessions import create_session
     from mockfinra.store.users import find_user_by_login
 
     ctx = APP.state.ctx

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from mockfinra.app import create_app
 from mockfinra.clock import parse_instant
-from mockfinra.identity.sessions import issue_session_token
+from mockfinra.identity.core.sessions import issue_session_token
 from mockfinra.settings import Settings
 from mockfinra.store.users import find_user_by_login
 from tests.conftest import TEST_DATA

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -10,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mockfinra.app import create_app
-from mockfinra.identity.passwords import policy_violations
-from mockfinra.identity.sessions import issue_session_token
+from mockfinra.identity.core.passwords import policy_violations
+from mockfinra.identity.core.sessions import issue_session_token
 from mockfinra.settings import Settings
 from mockfinra.store.users import Factor, find_user_by_login
 from tests.conftest import TEST_DATA
@@ -676,10 +675,6 @@ def test_without_admin_token_any_or_no_token_is_accepted(client: TestClient) -> 
 
 # --- with the authn API: what a lifecycle change means for the next sign-in ----------------------------
 
-AUTHN_BUILT = (Path(__file__).resolve().parents[1] / "mockfinra" / "identity" / "authn_api.py").exists()
-
-
-@pytest.mark.skipif(not AUTHN_BUILT, reason="/api/v1/authn is not built yet")
 def test_expired_password_makes_the_next_sign_in_password_expired(client: TestClient) -> None:
     user = create(client, "next.signin@example.com")
     lifecycle(client, user["id"], "expire_password")
@@ -689,7 +684,6 @@ def test_expired_password_makes_the_next_sign_in_password_expired(client: TestCl
     assert response.status_code == 200 and response.json()["status"] == "PASSWORD_EXPIRED"
 
 
-@pytest.mark.skipif(not AUTHN_BUILT, reason="/api/v1/authn is not built yet")
 def test_unlock_after_a_real_lockout_lets_the_user_sign_in(client: TestClient) -> None:
     for _ in range(client.app.state.settings.lockout_threshold):
         client.post("/api/v1/authn", json={"username": LOCKABLE, "password": "wrong"})
@@ -699,7 +693,6 @@ def test_unlock_after_a_real_lockout_lets_the_user_sign_in(client: TestClient) -
     assert response.status_code == 200 and response.json()["status"] != "LOCKED_OUT"
 
 
-@pytest.mark.skipif(not AUTHN_BUILT, reason="/api/v1/authn is not built yet")
 def test_suspended_and_deactivated_users_cannot_sign_in(client: TestClient) -> None:
     for op in ("suspend", "deactivate"):
         login = f"{op}.signin@example.com"

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from mockfinra.admin import require_admin
 from mockfinra.context import Context
 from mockfinra.deps import get_context
-from mockfinra.identity.phones import display
+from mockfinra.identity.core.phones import display
 from mockfinra.pages import render
 from mockfinra.store.users import User
 

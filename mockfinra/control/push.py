@@ -12,7 +12,7 @@ from mockfinra.admin import require_admin
 from mockfinra.context import Context
 from mockfinra.deps import get_context
 from mockfinra.errors import ClientError
-from mockfinra.identity import okta_verify
+from mockfinra.identity.core import okta_verify
 from mockfinra.store.pushes import get_push
 
 router = APIRouter(prefix="/push", tags=["push"], dependencies=[Depends(require_admin)])

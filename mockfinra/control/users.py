@@ -12,7 +12,7 @@ from mockfinra.clock import isoformat_z
 from mockfinra.context import Context
 from mockfinra.deps import get_context
 from mockfinra.errors import ClientError, OktaError
-from mockfinra.identity.provisioning import parse_user_spec, provision_user
+from mockfinra.identity.core.provisioning import parse_user_spec, provision_user
 from mockfinra.links import Links
 from mockfinra.store.users import Factor, User, find_user_by_login
 
@@ -73,7 +73,7 @@ def totp_code(
     ctx: Context = Depends(get_context),
 ) -> dict[str, Any]:
     """`{code, secondsRemaining, step, provider, factorId, status}` at mock time."""
-    from mockfinra.identity.factors.totp import current_code
+    from mockfinra.identity.core.factors.totp import current_code
 
     wanted = provider.upper() if provider else None
     with ctx.store.transaction() as db:

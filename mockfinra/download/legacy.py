@@ -17,8 +17,8 @@ from mockfinra.context import Context
 from mockfinra.download.caller import Caller
 from mockfinra.download.tls import client_certificate_pem, connection_is_tls
 from mockfinra.errors import ClientError
-from mockfinra.identity.authn import lockout
-from mockfinra.identity.passwords import is_expired
+from mockfinra.identity.core import lockout
+from mockfinra.identity.core.passwords import is_expired
 from mockfinra.security import verify_secret
 from mockfinra.store.users import User, find_user_by_login
 

@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from mockfinra.context import Context
 from mockfinra.deps import get_context
-from mockfinra.identity.sessions import get_active_session
+from mockfinra.identity.core.sessions import get_active_session
 from mockfinra.links import Links
 from mockfinra.pages import render
 from mockfinra.store.users import get_user

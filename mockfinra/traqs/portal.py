@@ -26,7 +26,7 @@ from mockfinra.identity.oidc.refresh import (
     refresh_token_problem,
     revoke_refresh_token,
 )
-from mockfinra.identity.sessions import get_active_session
+from mockfinra.identity.core.sessions import get_active_session
 from mockfinra.security import constant_time_equals
 from mockfinra.store.meta import get_meta, set_meta
 from mockfinra.store.oauth import RefreshToken, refresh_tokens_of

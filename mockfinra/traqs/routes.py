@@ -28,7 +28,7 @@ from mockfinra.identity.oidc.clients import (
 from mockfinra.identity.oidc.grants import redeem_code
 from mockfinra.identity.oidc.responses import SID_COOKIE, set_sid_cookie
 from mockfinra.identity.oidc.tokens import AUTH_SERVER_PATH
-from mockfinra.identity.sessions import close_session, create_session
+from mockfinra.identity.core.sessions import close_session, create_session
 from mockfinra.links import SITE_PREFIXES, Links
 from mockfinra.pages import render
 from mockfinra.security import constant_time_equals

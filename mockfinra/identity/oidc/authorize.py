@@ -21,7 +21,7 @@ from mockfinra.identity.oidc.clients import (
     supported_scopes,
 )
 from mockfinra.identity.oidc.codes import PKCE_VALUE, issue_code
-from mockfinra.identity.sessions import get_active_session, start_session
+from mockfinra.identity.core.sessions import get_active_session, start_session
 from mockfinra.links import Links
 from mockfinra.store.users import User, get_user
 

@@ -34,7 +34,7 @@ from mockfinra.identity.oidc.tokens import (
     user_claims,
     verify_access_token,
 )
-from mockfinra.identity.sessions import close_session, get_active_session
+from mockfinra.identity.core.sessions import close_session, get_active_session
 from mockfinra.links import Links
 from mockfinra.store.users import get_user
 

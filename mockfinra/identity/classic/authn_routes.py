@@ -14,10 +14,10 @@ from pydantic import BaseModel, ConfigDict
 from mockfinra.context import Context
 from mockfinra.deps import get_context
 from mockfinra.errors import not_found, validation_error
-from mockfinra.identity.authn import machine
-from mockfinra.identity.authn.machine import AuthnResult
-from mockfinra.identity.authn.render import render_result
-from mockfinra.identity.factors import FactorCall
+from mockfinra.identity.core import authn as machine
+from mockfinra.identity.core.authn import AuthnResult
+from mockfinra.identity.classic.render import render_result
+from mockfinra.identity.core.factors import FactorCall
 from mockfinra.links import Links
 
 router = APIRouter(prefix="/api/v1/authn", tags=["authn"])

@@ -27,23 +27,24 @@ from mockfinra.errors import (
     not_found,
     validation_error,
 )
-from mockfinra.identity.authn import lockout, rules
-from mockfinra.identity.authn.transactions import (
+from mockfinra.identity.core import lockout
+from mockfinra.identity.core import policy as rules
+from mockfinra.identity.core.transactions import (
     Handle,
     create_transaction,
     end_transaction,
     load_transaction,
 )
-from mockfinra.identity.factors import (
+from mockfinra.identity.core.factors import (
     FactorCall,
     FactorOutcome,
     FactorPlugin,
     plugin_for,
     plugin_of,
 )
-from mockfinra.identity.passwords import policy_violations
-from mockfinra.identity.sessions import issue_session_token
-from mockfinra.identity.users import set_password
+from mockfinra.identity.core.passwords import policy_violations
+from mockfinra.identity.core.sessions import issue_session_token
+from mockfinra.identity.core.users import set_password
 from mockfinra.security import digest, hash_secret, verify_secret
 from mockfinra.store.users import Factor, User, find_user_by_login, get_factor
 

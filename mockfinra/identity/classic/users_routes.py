@@ -17,9 +17,9 @@ from mockfinra.admin import presented_token
 from mockfinra.context import Context
 from mockfinra.deps import get_context
 from mockfinra.errors import OktaError, not_found
-from mockfinra.identity import user_search
-from mockfinra.identity import users as accounts
-from mockfinra.identity.sessions import get_active_session
+from mockfinra.identity.classic import user_search
+from mockfinra.identity.core import users as accounts
+from mockfinra.identity.core.sessions import get_active_session
 from mockfinra.links import Links
 from mockfinra.security import constant_time_equals
 from mockfinra.store.users import User, find_user

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from mockfinra.clock import isoformat_z
 from mockfinra.context import Context
 from mockfinra.errors import OktaError, validation_error
-from mockfinra.identity.passwords import policy_violations
+from mockfinra.identity.core.passwords import policy_violations
 from mockfinra.links import Links
 from mockfinra.security import digest, hash_secret, new_id, new_token
 from mockfinra.store.users import ENTITLEMENTS, USER_STATUSES, User, find_user_by_login
@@ -472,7 +472,7 @@ def send_invitation(ctx: Context, db: Session, user: User, activation_url: str) 
 
 def deactivate_user(ctx: Context, db: Session, user: User) -> None:
     """Any status but DEPROVISIONED → DEPROVISIONED; the user's sessions end."""
-    from mockfinra.identity.sessions import end_user_sessions
+    from mockfinra.identity.core.sessions import end_user_sessions
 
     _require("deactivate", user)
     set_status(ctx, user, "DEPROVISIONED")
@@ -483,7 +483,7 @@ def deactivate_user(ctx: Context, db: Session, user: User) -> None:
 
 def suspend_user(ctx: Context, db: Session, user: User) -> None:
     """ACTIVE → SUSPENDED (Okta documents 400 E0000001 for any other status)."""
-    from mockfinra.identity.sessions import end_user_sessions
+    from mockfinra.identity.core.sessions import end_user_sessions
 
     if user.status != "ACTIVE":
         raise validation_error("user", [f"Cannot suspend a user whose status is {user.status}."])

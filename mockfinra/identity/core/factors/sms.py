@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from sqlalchemy.orm import Session
 
 from mockfinra.errors import validation_error
-from mockfinra.identity import phones
-from mockfinra.identity.factors import register
-from mockfinra.identity.factors.base import (
+from mockfinra.identity.core import phones
+from mockfinra.identity.core.factors import register
+from mockfinra.identity.core.factors.base import (
     VERIFY_PATH,
     FactorCall,
     FactorOutcome,

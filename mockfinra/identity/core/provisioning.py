@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from mockfinra.context import Context
 from mockfinra.errors import validation_error
-from mockfinra.identity.users import create_user, issue_activation_token
+from mockfinra.identity.core.users import create_user, issue_activation_token
 
 
 class FactorSpec(BaseModel):
@@ -83,7 +83,7 @@ def provision_factor(
 ) -> dict[str, Any]:
     """Create one ACTIVE factor from a spec through its plugin; returns `{id, factorType, provider,
     status, profile, ...secrets}` (a TOTP factor's `sharedSecret` and `otpauthUri`)."""
-    from mockfinra.identity.factors import FACTOR_TYPES, plugin_for
+    from mockfinra.identity.core.factors import FACTOR_TYPES, plugin_for
 
     factor_type = (spec.factorType or "").strip().lower()
     plugin = plugin_for(factor_type, spec.provider)

@@ -47,7 +47,7 @@ import pkgutil
 import threading
 from typing import TypeVar
 
-from mockfinra.identity.factors.base import FactorCall, FactorOutcome, FactorPlugin
+from mockfinra.identity.core.factors.base import FactorCall, FactorOutcome, FactorPlugin
 from mockfinra.store.users import Factor
 
 __all__ = [

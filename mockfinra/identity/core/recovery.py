@@ -30,16 +30,16 @@ from sqlalchemy.orm import Session
 
 from mockfinra.clock import isoformat_z
 from mockfinra.errors import OktaError, invalid_state, invalid_token, validation_error
-from mockfinra.identity import phones
-from mockfinra.identity.authn import lockout
-from mockfinra.identity.authn.machine import AuthnResult
-from mockfinra.identity.authn.transactions import (
+from mockfinra.identity.core import phones
+from mockfinra.identity.core import lockout
+from mockfinra.identity.core.authn import AuthnResult
+from mockfinra.identity.core.transactions import (
     Handle,
     create_transaction,
     end_transaction,
     load_transaction,
 )
-from mockfinra.identity.users import normalise_answer
+from mockfinra.identity.core.users import normalise_answer
 from mockfinra.security import digest, new_token, verify_secret
 from mockfinra.store.recovery import RecoveryToken, find_recovery_token
 from mockfinra.store.users import User, find_user_by_login

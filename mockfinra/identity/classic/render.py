@@ -11,12 +11,12 @@ from typing import Any
 
 from mockfinra.clock import isoformat_z
 from mockfinra.context import Context
-from mockfinra.identity.authn import rules
-from mockfinra.identity.authn.machine import AuthnResult
-from mockfinra.identity.authn.transactions import Handle
-from mockfinra.identity.factors import FactorPlugin, plugin_of
-from mockfinra.identity.factors.base import VERIFY_PATH
-from mockfinra.identity.passwords import policy_description
+from mockfinra.identity.core import policy as rules
+from mockfinra.identity.core.authn import AuthnResult
+from mockfinra.identity.core.transactions import Handle
+from mockfinra.identity.core.factors import FactorPlugin, plugin_of
+from mockfinra.identity.core.factors.base import VERIFY_PATH
+from mockfinra.identity.core.passwords import policy_description
 from mockfinra.links import Links
 from mockfinra.store.users import Factor, User
 

@@ -8,8 +8,8 @@ from fastapi.responses import JSONResponse, Response
 from mockfinra.context import Context
 from mockfinra.deps import get_context
 from mockfinra.errors import not_found
-from mockfinra.identity.factors import plugin_for
-from mockfinra.identity.factors.question import questions_payload
+from mockfinra.identity.core.factors import plugin_for
+from mockfinra.identity.core.factors.question import questions_payload
 from mockfinra.store.users import get_factor, get_user
 
 router = APIRouter(prefix="/api/v1/users", tags=["factors"])
@@ -34,6 +34,6 @@ def qr_code(user_id: str, factor_id: str, token: str, ctx: Context = Depends(get
         uri = plugin.qr_code_uri(ctx, factor, user, token) if plugin and factor and user else None
     if uri is None:
         raise not_found("Resource not found: QR code")
-    from mockfinra.identity.factors.totp import qr_png
+    from mockfinra.identity.core.factors.totp import qr_png
 
     return Response(qr_png(uri), media_type="image/png", headers={"Cache-Control": "no-store"})

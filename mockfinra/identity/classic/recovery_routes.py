@@ -17,10 +17,10 @@ from mockfinra.clock import isoformat_z
 from mockfinra.context import Context
 from mockfinra.deps import get_context
 from mockfinra.errors import not_found
-from mockfinra.identity import recovery
-from mockfinra.identity.authn.machine import AuthnResult
-from mockfinra.identity.authn.render import register_state, render_result, user_json
-from mockfinra.identity.authn.transactions import Handle
+from mockfinra.identity.core import recovery
+from mockfinra.identity.core.authn import AuthnResult
+from mockfinra.identity.classic.render import register_state, render_result, user_json
+from mockfinra.identity.core.transactions import Handle
 from mockfinra.links import Links
 
 router = APIRouter(prefix="/api/v1/authn/recovery", tags=["authn"])

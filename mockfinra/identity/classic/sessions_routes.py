@@ -18,14 +18,14 @@ from mockfinra.clock import isoformat_z
 from mockfinra.context import Context
 from mockfinra.deps import get_context
 from mockfinra.errors import ClientError, OktaError, not_found
-from mockfinra.identity.sessions import (
+from mockfinra.identity.core.sessions import (
     close_session,
     get_active_session,
     redirect_refusal,
     refresh_session,
     start_session,
 )
-from mockfinra.identity.users_api import require_api_token
+from mockfinra.identity.classic.users_routes import require_api_token
 from mockfinra.links import SITE_PREFIXES, Links
 from mockfinra.security import new_token
 from mockfinra.store.sessions import WebSession

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockfinra.context import Context
-from mockfinra.identity import passwords
-from mockfinra.identity.factors import FactorPlugin, all_plugins, plugin_for
+from mockfinra.identity.core import passwords
+from mockfinra.identity.core.factors import FactorPlugin, all_plugins, plugin_for
 from mockfinra.store.users import Factor, User
 
 

@@ -301,7 +301,7 @@ def ensure_okta_totp(ctx: Context, db: Session, user: User, secret: str | None =
     """
     import pyotp
 
-    from mockfinra.identity.factors import plugin_for
+    from mockfinra.identity.core.factors import plugin_for
 
     existing = [f for f in user.factors if f.factor_type == TOTP and f.provider == "OKTA"]
     active = next((f for f in existing if f.status == "ACTIVE"), None)

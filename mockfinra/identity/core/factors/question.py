@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from sqlalchemy.orm import Session
 
 from mockfinra.errors import validation_error
-from mockfinra.identity.factors import register
-from mockfinra.identity.factors.base import (
+from mockfinra.identity.core.factors import register
+from mockfinra.identity.core.factors.base import (
     INVALID_PROFILE,
     FactorCall,
     FactorOutcome,
     FactorPlugin,
 )
-from mockfinra.identity.users import normalise_answer
+from mockfinra.identity.core.users import normalise_answer
 from mockfinra.security import hash_secret, verify_secret
 from mockfinra.store.users import Factor, User
 

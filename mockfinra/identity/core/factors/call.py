@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from mockfinra.identity.factors import register
-from mockfinra.identity.factors.sms import PhoneFactor
+from mockfinra.identity.core.factors import register
+from mockfinra.identity.core.factors.sms import PhoneFactor
 
 
 @register

@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session
 
 from mockfinra.clock import isoformat_z
 from mockfinra.errors import validation_error
-from mockfinra.identity import okta_verify
-from mockfinra.identity.factors import register
-from mockfinra.identity.factors.base import (
+from mockfinra.identity.core import okta_verify
+from mockfinra.identity.core.factors import register
+from mockfinra.identity.core.factors.base import (
     VERIFY_PATH,
     FactorCall,
     FactorOutcome,
@@ -86,7 +86,7 @@ class PushFactor(FactorPlugin):
         return FactorOutcome.challenge("WAITING")
 
     def activation_payload(self, ctx: Context, links: Links, factor: Factor) -> dict[str, Any]:
-        from mockfinra.identity.factors.totp import qr_token
+        from mockfinra.identity.core.factors.totp import qr_token
 
         lifecycle = LIFECYCLE.format(fid=factor.id)
         qr_path = f"/api/v1/users/{factor.user_id}/factors/{factor.id}/qr/{qr_token(factor)}"
@@ -133,7 +133,7 @@ class PushFactor(FactorPlugin):
         self, ctx: Context, db: Session, txn: Transaction, factor: Factor, channel: str, call: FactorCall
     ) -> FactorOutcome:
         """Send the enrollment link by email or SMS (to `profile.phoneNumber`, else the mobile phone)."""
-        from mockfinra.identity import phones
+        from mockfinra.identity.core import phones
         from mockfinra.outbox.messages import record
 
         user = factor.user
@@ -175,7 +175,7 @@ class PushFactor(FactorPlugin):
 
     def qr_code_uri(self, ctx: Context, factor: Factor, user: User, token: str) -> str | None:
         """Okta Verify's enrollment URI, while the enrollment waits and only with this activation's token."""
-        from mockfinra.identity.factors.totp import qr_token
+        from mockfinra.identity.core.factors.totp import qr_token
 
         if not constant_time_equals(qr_token(factor), token):
             return None
@@ -244,7 +244,7 @@ class PushFactor(FactorPlugin):
     ) -> tuple[Factor, dict[str, Any]]:
         """An enrolled Okta Verify: the push factor and its TOTP factor (an existing Okta Verify TOTP
         factor is reused; else `sharedSecret` or a new secret)."""
-        from mockfinra.identity.factors.totp import normalise_secret, otpauth_uri
+        from mockfinra.identity.core.factors.totp import normalise_secret, otpauth_uri
 
         policy = okta_verify.check_policy(spec.get("pushPolicy"), "factors.pushPolicy")
         given = spec.get("sharedSecret")

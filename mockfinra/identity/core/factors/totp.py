@@ -16,8 +16,8 @@ import pyotp
 from sqlalchemy.orm import Session
 
 from mockfinra.errors import validation_error
-from mockfinra.identity.factors import register
-from mockfinra.identity.factors.base import FactorCall, FactorOutcome, FactorPlugin
+from mockfinra.identity.core.factors import register
+from mockfinra.identity.core.factors.base import FactorCall, FactorOutcome, FactorPlugin
 from mockfinra.security import constant_time_equals, new_token
 from mockfinra.store.users import Factor, User
 

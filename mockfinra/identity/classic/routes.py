@@ -1,0 +1,18 @@
+"""Every router of Okta's classic API (`/api/v1/...` and `/login/sessionCookieRedirect`)."""
+
+from fastapi import APIRouter
+
+from mockfinra.identity.classic import (
+    authn_routes,
+    factors_routes,
+    recovery_routes,
+    sessions_routes,
+    users_routes,
+)
+
+router = APIRouter()
+router.include_router(users_routes.router)
+router.include_router(sessions_routes.router)
+router.include_router(authn_routes.router)
+router.include_router(recovery_routes.router)
+router.include_router(factors_routes.router)
