@@ -351,10 +351,6 @@ def test_admin_token_rule_for_sessions() -> None:
 
 # --- the whole handoff through /api/v1/authn ----------------------------------------------------------
 
-AUTHN = Path(__file__).resolve().parents[1] / "mockfinra" / "identity" / "authn_api.py"
-
-
-@pytest.mark.skipif(not AUTHN.exists(), reason="/api/v1/authn is not built yet")
 def test_sign_in_through_authn_then_cookie_redirect() -> None:
     with make_client(seed=Path(__file__).resolve().parents[1] / "data" / "seed.toml") as client:
         primary = client.post(

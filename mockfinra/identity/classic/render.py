@@ -1,7 +1,7 @@
-"""The JSON of each authn state, in the shapes of Okta's Authentication API.
+"""The JSON of every authn and recovery state, in the shapes of Okta's Authentication API.
 
-`RENDERERS` maps a status to a function returning `(_embedded, _links)`; `register_state` lets another
-module add a state (for example the recovery states) without touching this one.
+`RENDERERS` maps a status to a function returning `(_embedded, _links)`; `register_state` adds one.
+`render_result` is the body of any `/api/v1/authn` answer, the recovery ones included.
 """
 
 from __future__ import annotations
@@ -11,16 +11,17 @@ from typing import Any
 
 from mockfinra.clock import isoformat_z
 from mockfinra.context import Context
+from mockfinra.identity.classic import paths
+from mockfinra.identity.classic.factor_views import factor_json, view_for, view_of
 from mockfinra.identity.core import policy as rules
 from mockfinra.identity.core.authn import AuthnResult
+from mockfinra.identity.core.passwords import PasswordPolicy
+from mockfinra.identity.core.recovery import RecoveryResult
 from mockfinra.identity.core.transactions import Handle
-from mockfinra.identity.core.factors import FactorPlugin, plugin_of
-from mockfinra.identity.core.factors.base import VERIFY_PATH
-from mockfinra.identity.core.passwords import policy_description
 from mockfinra.links import Links
 from mockfinra.store.users import Factor, User
 
-AUTHN = "/api/v1/authn"
+AUTHN = paths.AUTHN
 Renderer = Callable[[Context, Links, Handle], tuple[dict[str, Any], dict[str, Any]]]
 RENDERERS: dict[str, Renderer] = {}
 
@@ -53,22 +54,12 @@ def user_json(user: User) -> dict[str, Any]:
     return body
 
 
-def factor_json(plugin: FactorPlugin, factor: Factor) -> dict[str, Any]:
-    return {
-        "id": factor.id,
-        "factorType": factor.factor_type,
-        "provider": factor.provider,
-        "vendorName": plugin.vendor_name(factor.provider),
-        "profile": plugin.public_profile(factor, masked=True),
-    }
-
-
 def _cancel(links: Links) -> dict[str, Any]:
-    return links.hal(f"{AUTHN}/cancel")
+    return links.hal(paths.AUTHN_CANCEL)
 
 
 def _prev(links: Links) -> dict[str, Any]:
-    return links.hal(f"{AUTHN}/previous")
+    return links.hal(paths.AUTHN_PREVIOUS)
 
 
 def _current_factor(handle: Handle) -> Factor | None:
@@ -85,7 +76,7 @@ def _mfa_policy(handle: Handle) -> dict[str, Any]:
     }
     info = {}
     for factor in rules.active_factors(handle.user):
-        entry = plugin_of(factor).policy_info(factor)
+        entry = view_of(factor).policy_info(factor)
         if entry is not None:
             info[factor.id] = entry
     if info:
@@ -97,8 +88,8 @@ def _mfa_policy(handle: Handle) -> dict[str, Any]:
 def _mfa_required(ctx: Context, links: Links, handle: Handle) -> tuple[dict[str, Any], dict[str, Any]]:
     factors = []
     for factor in rules.active_factors(handle.user):
-        entry = factor_json(plugin_of(factor), factor)
-        entry["_links"] = {"verify": links.hal(VERIFY_PATH.format(fid=factor.id))}
+        entry = factor_json(factor)
+        entry["_links"] = {"verify": links.hal(paths.verify_path(factor.id))}
         factors.append(entry)
     embedded = {"user": user_json(handle.user), "policy": _mfa_policy(handle), "factors": factors}
     return embedded, {"cancel": _cancel(links)}
@@ -110,13 +101,13 @@ def _mfa_challenge(ctx: Context, links: Links, handle: Handle) -> tuple[dict[str
     embedded: dict[str, Any] = {"user": user_json(handle.user)}
     extra_links: dict[str, Any] = {}
     if factor is not None:
-        plugin = plugin_of(factor)
-        entry = factor_json(plugin, factor)
-        more = plugin.challenge_embedded(ctx, handle.txn, factor)
+        view = view_of(factor)
+        entry = factor_json(factor)
+        more = view.challenge_embedded(ctx, handle.txn, factor)
         if more:
             entry["_embedded"] = more
         embedded["factor"] = entry
-        extra_links = plugin.challenge_links(links, handle.txn, factor)
+        extra_links = view.challenge_links(links, handle.txn, factor)
     embedded["policy"] = _mfa_policy(handle)
     return embedded, {**extra_links, "prev": _prev(links), "cancel": _cancel(links)}
 
@@ -129,20 +120,20 @@ def _mfa_enroll(ctx: Context, links: Links, handle: Handle) -> tuple[dict[str, A
     )
     factors = []
     for option in rules.enroll_options(user):
-        plugin = option.plugin
+        view = view_for(option.kind.factor_type)
         entry: dict[str, Any] = {
-            "factorType": plugin.factor_type,
+            "factorType": option.kind.factor_type,
             "provider": option.provider,
-            "vendorName": plugin.vendor_name(option.provider),
+            "vendorName": view.vendor_name(option.provider),
             "status": "ACTIVE" if option.enrolled else "NOT_SETUP",
             "enrollment": enrollment,
         }
         if not option.enrolled:
-            entry["_links"] = plugin.enroll_links(links, user, option.provider)
+            entry["_links"] = view.enroll_links(links, user, option.provider)
         factors.append(entry)
     top: dict[str, Any] = {"cancel": _cancel(links)}
     if rules.enroll_skip_allowed(ctx, user):
-        top["skip"] = links.hal(f"{AUTHN}/skip", name="skip")
+        top["skip"] = links.hal(paths.AUTHN_SKIP, name="skip")
     return {"user": user_json(user), "factors": factors}, top
 
 
@@ -152,25 +143,41 @@ def _mfa_enroll_activate(ctx: Context, links: Links, handle: Handle) -> tuple[di
     embedded: dict[str, Any] = {"user": user_json(handle.user)}
     extra_links: dict[str, Any] = {}
     if factor is not None:
-        plugin = plugin_of(factor)
-        entry = factor_json(plugin, factor)
-        activation = plugin.activation_payload(ctx, links, factor)
+        view = view_of(factor)
+        entry = factor_json(factor)
+        activation = view.activation_payload(ctx, links, factor)
         if activation is not None:
             entry["_embedded"] = {"activation": activation}
         embedded["factor"] = entry
-        extra_links = plugin.activation_links(links, handle.txn, factor)
+        extra_links = view.activation_links(links, handle.txn, factor)
     return embedded, {**extra_links, "prev": _prev(links), "cancel": _cancel(links)}
 
 
+def password_policy_json(policy: PasswordPolicy) -> dict[str, Any]:
+    """The password policy as Okta embeds it in the PASSWORD_* states."""
+    return {
+        "expiration": {"passwordExpireDays": policy.expire_days},
+        "complexity": {
+            "minLength": policy.min_length,
+            "minLowerCase": policy.min_lower,
+            "minUpperCase": policy.min_upper,
+            "minNumber": policy.min_number,
+            "minSymbol": policy.min_symbol,
+            "excludeUsername": policy.exclude_username,
+        },
+        "age": {"minAgeMinutes": 0, "historyCount": 0},
+    }
+
+
 def _password_embedded(ctx: Context, handle: Handle, warn: bool = False) -> dict[str, Any]:
-    policy = policy_description(ctx.settings)
+    policy = password_policy_json(PasswordPolicy.from_settings(ctx.settings))
     if warn:
         policy["expiration"] = {"passwordExpireDays": rules.days_until_expiry(ctx, handle.user)}
     return {"user": user_json(handle.user), "policy": policy}
 
 
 def _change_password_link(links: Links) -> dict[str, Any]:
-    return links.hal(f"{AUTHN}/credentials/change_password", name="changePassword")
+    return links.hal(paths.CHANGE_PASSWORD, name="changePassword")
 
 
 @register_state("PASSWORD_EXPIRED")
@@ -182,7 +189,7 @@ def _password_expired(ctx: Context, links: Links, handle: Handle) -> tuple[dict[
 def _password_warn(ctx: Context, links: Links, handle: Handle) -> tuple[dict[str, Any], dict[str, Any]]:
     top = {
         "next": _change_password_link(links),
-        "skip": links.hal(f"{AUTHN}/skip", name="skip"),
+        "skip": links.hal(paths.AUTHN_SKIP, name="skip"),
         "cancel": _cancel(links),
     }
     return _password_embedded(ctx, handle, warn=True), top
@@ -192,10 +199,32 @@ def _password_warn(ctx: Context, links: Links, handle: Handle) -> tuple[dict[str
 def _password_reset(ctx: Context, links: Links, handle: Handle) -> tuple[dict[str, Any], dict[str, Any]]:
     # The recorded responses (and okta-auth-js's `tx.resetPassword()`) name this link `resetPassword`.
     top = {
-        "next": links.hal(f"{AUTHN}/credentials/reset_password", name="resetPassword"),
+        "next": links.hal(paths.RESET_PASSWORD, name="resetPassword"),
         "cancel": _cancel(links),
     }
     return _password_embedded(ctx, handle), top
+
+
+@register_state("RECOVERY_CHALLENGE")
+def _recovery_challenge(ctx: Context, links: Links, handle: Handle) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`next` verify, `cancel`, and `resend` as a single object (not an array, unlike the MFA states).
+    Never shows the user: an unknown user's transaction must look the same."""
+    factor = handle.txn.recovery_factor_type or "SMS"
+    base = paths.RECOVERY_FACTOR.format(factor=factor)
+    top = {
+        "next": links.hal(f"{base}/verify", name="verify"),
+        "cancel": _cancel(links),
+        "resend": links.hal(f"{base}/resend", name=factor.lower()),
+    }
+    return {}, top
+
+
+@register_state("RECOVERY")
+def _recovery(ctx: Context, links: Links, handle: Handle) -> tuple[dict[str, Any], dict[str, Any]]:
+    user = user_json(handle.user)
+    user["recovery_question"] = {"question": handle.user.recovery_question}
+    top = {"next": links.hal(f"{paths.RECOVERY}/answer", name="answer"), "cancel": _cancel(links)}
+    return {"user": user}, top
 
 
 def render_transaction(ctx: Context, links: Links, handle: Handle) -> dict[str, Any]:
@@ -220,8 +249,29 @@ def render_transaction(ctx: Context, links: Links, handle: Handle) -> dict[str, 
     return body
 
 
-def render_result(ctx: Context, links: Links, result: AuthnResult) -> dict[str, Any]:
+def _render_recovery(result: RecoveryResult) -> dict[str, Any]:
+    """An EMAIL recovery (RECOVERY_CHALLENGE / WAITING without a stateToken), or an unlock that ended."""
+    body: dict[str, Any] = {}
+    if result.kind == "unlocked" and result.user is not None:
+        # ASSUMPTION: as Okta's unlock answer: SUCCESS without a sessionToken (the user signs in next).
+        if result.expires_at is not None:
+            body["expiresAt"] = isoformat_z(result.expires_at)
+        body.update({"status": "SUCCESS", "recoveryType": "UNLOCK"})
+        if result.relay_state is not None:
+            body["relayState"] = result.relay_state
+        body["_embedded"] = {"user": user_json(result.user)}
+        return body
+    body = {"status": "RECOVERY_CHALLENGE", "factorResult": "WAITING", "factorType": result.factor_type}
+    body["recoveryType"] = result.recovery_type
+    if result.relay_state is not None:
+        body["relayState"] = result.relay_state
+    return body
+
+
+def render_result(ctx: Context, links: Links, result: AuthnResult | RecoveryResult) -> dict[str, Any]:
     """The response body of any authn request."""
+    if isinstance(result, RecoveryResult):
+        return _render_recovery(result)
     if result.kind == "transaction" and result.handle is not None:
         return render_transaction(ctx, links, result.handle)
     body: dict[str, Any] = {}
@@ -240,7 +290,7 @@ def render_result(ctx: Context, links: Links, result: AuthnResult) -> dict[str, 
             body["relayState"] = result.relay_state
         body["_embedded"] = {}
         body["_links"] = {
-            "next": links.hal(f"{AUTHN}/recovery/unlock", name="unlock"),
+            "next": links.hal(f"{paths.RECOVERY}/unlock", name="unlock"),
             "cancel": _cancel(links),
         }
     elif result.relay_state is not None:

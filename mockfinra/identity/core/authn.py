@@ -3,7 +3,7 @@
 Each public function is one endpoint: it loads the transaction (401 E0000011 when expired or unknown),
 checks that the action is valid in the current state (403 E0000079 otherwise), applies the transition
 and returns an `AuthnResult` that `render` turns into Okta's JSON. Factor specifics live in the factor
-plugins (`identity/factors`). Errors that must keep a counter raise with `commit=True`.
+kinds (`identity/core/factors`). Errors that must keep a counter raise with `commit=True`.
 
 Transaction `data` flags: `options` (the sign-in's options), `mfaDone` (a factor was verified or
 enrolled), `warnDone` (PASSWORD_WARN answered), `enrollDone` (MFA_ENROLL finished or skipped),
@@ -36,11 +36,11 @@ from mockfinra.identity.core.transactions import (
     load_transaction,
 )
 from mockfinra.identity.core.factors import (
-    FactorCall,
+    FactorInput,
+    FactorKind,
     FactorOutcome,
-    FactorPlugin,
-    plugin_for,
-    plugin_of,
+    kind_for,
+    kind_of,
 )
 from mockfinra.identity.core.passwords import policy_violations
 from mockfinra.identity.core.sessions import issue_session_token
@@ -226,8 +226,8 @@ def succeed(ctx: Context, db: Session, handle: Handle) -> AuthnResult:
     return AuthnResult("success", user=user, session_token=token, expires_at=expires, relay_state=relay_state)
 
 
-def _proven(handle: Handle, plugin: FactorPlugin) -> None:
-    for method in (plugin.amr, "mfa"):
+def _proven(handle: Handle, kind: FactorKind) -> None:
+    for method in (kind.amr, "mfa"):
         if method not in handle.txn.amr:
             handle.txn.amr.append(method)
     _flag(handle, "mfaDone")
@@ -248,7 +248,7 @@ def _activate_user(ctx: Context, user: User) -> None:
 
 def _factor(db: Session, user: User, factor_id: str) -> Factor:
     factor = get_factor(db, user.id, factor_id)
-    if factor is None or plugin_for(factor.factor_type, factor.provider) is None:
+    if factor is None or kind_for(factor.factor_type, factor.provider) is None:
         raise not_found(f"Resource not found: {factor_id} (UserFactor)")
     return factor
 
@@ -269,37 +269,36 @@ def enroll_factor(
     state_token: str,
     factor_type: str,
     provider: str | None,
-    profile: Any,
-    call: FactorCall,
+    given: FactorInput,
 ) -> AuthnResult:
-    """`POST /api/v1/authn/factors`: enroll → MFA_ENROLL_ACTIVATE, or SUCCESS for a factor without activation."""
+    """Enroll (MFA_ENROLL) → MFA_ENROLL_ACTIVATE, or SUCCESS for a factor without activation."""
     handle = load_transaction(ctx, db, state_token)
     _require(handle, "MFA_ENROLL")
     _require_unlocked(ctx, handle)
-    plugin = plugin_for(factor_type, provider)
-    if plugin is None or not plugin.enrollable:
+    kind = kind_for(factor_type, provider)
+    if kind is None or not kind.enrollable:
         raise validation_error("factorEnrollRequest", [UNSUPPORTED_FACTOR])
-    if profile is not None and not isinstance(profile, dict):
+    if "profile" in given.malformed:
         raise validation_error("factorEnrollRequest", ["Invalid Profile."])
-    chosen = (provider or plugin.providers[0]).strip().upper()
+    chosen = (provider or kind.providers[0]).strip().upper()
     user = handle.user
     for existing in list(user.factors):
-        if existing.factor_type == plugin.factor_type and existing.provider == chosen:
+        if existing.factor_type == kind.factor_type and existing.provider == chosen:
             if existing.status == "ACTIVE":
                 raise validation_error("factorEnrollRequest", [FACTOR_EXISTS])
             user.factors.remove(existing)
             db.delete(existing)
     db.flush()
-    factor = plugin.enroll(ctx, db, user, chosen, dict(profile or {}), call)
+    factor = kind.enroll(ctx, db, user, chosen, given)
     if factor not in user.factors:
         user.factors.append(factor)
     db.flush()
     if factor.status == "ACTIVE":
-        _proven(handle, plugin)
+        _proven(handle, kind)
         _flag(handle, "enrolledNow")
         return advance(ctx, db, handle)
     _set_status(handle, "MFA_ENROLL_ACTIVATE", factor.id)
-    started = plugin.start_activation(ctx, db, handle.txn, factor, call)
+    started = kind.start_activation(ctx, db, handle.txn, factor, given)
     if started is not None:
         return _apply_activation(ctx, db, handle, factor, started)
     return AuthnResult("transaction", handle)
@@ -316,13 +315,13 @@ def _pending_factor(db: Session, handle: Handle, factor_id: str) -> Factor:
 def _apply_activation(
     ctx: Context, db: Session, handle: Handle, factor: Factor, outcome: FactorOutcome
 ) -> AuthnResult:
-    plugin = plugin_of(factor)
+    kind = kind_of(factor)
     if outcome.result == "SUCCESS":
         now = ctx.clock.now()
         factor.status = "ACTIVE"
         factor.last_updated_at = now
         factor.last_verified_at = now
-        _proven(handle, plugin)
+        _proven(handle, kind)
         _flag(handle, "enrolledNow")
         return advance(ctx, db, handle)
     if outcome.result == "CHALLENGE":
@@ -333,13 +332,13 @@ def _apply_activation(
 
 
 def activate_factor(
-    ctx: Context, db: Session, state_token: str, factor_id: str, call: FactorCall
+    ctx: Context, db: Session, state_token: str, factor_id: str, given: FactorInput
 ) -> AuthnResult:
     """`POST /api/v1/authn/factors/{id}/lifecycle/activate`."""
     handle = load_transaction(ctx, db, state_token)
     factor = _pending_factor(db, handle, factor_id)
     return _apply_activation(
-        ctx, db, handle, factor, plugin_of(factor).activate(ctx, db, handle.txn, factor, call)
+        ctx, db, handle, factor, kind_of(factor).activate(ctx, db, handle.txn, factor, given)
     )
 
 
@@ -349,30 +348,30 @@ def activation_action(
     state_token: str,
     factor_id: str,
     action: str,
-    call: FactorCall,
+    given: FactorInput,
     channel: str | None = None,
 ) -> AuthnResult:
-    """The plugin-defined activation sub-resources: `poll`, `resend` and `send` (to email or sms)."""
+    """The kind-defined activation sub-resources: `poll`, `resend` and `send` (to email or sms)."""
     handle = load_transaction(ctx, db, state_token)
     factor = _pending_factor(db, handle, factor_id)
-    plugin = plugin_of(factor)
+    kind = kind_of(factor)
     if action == "poll":
-        outcome = plugin.poll_activation(ctx, db, handle.txn, factor, call)
+        outcome = kind.poll_activation(ctx, db, handle.txn, factor, given)
     elif action == "resend":
-        outcome = plugin.resend_activation(ctx, db, handle.txn, factor, call)
+        outcome = kind.resend_activation(ctx, db, handle.txn, factor, given)
     else:
-        outcome = plugin.send_activation(ctx, db, handle.txn, factor, channel or "", call)
+        outcome = kind.send_activation(ctx, db, handle.txn, factor, channel or "", given)
     return _apply_activation(ctx, db, handle, factor, outcome)
 
 
 def _apply_verification(
     ctx: Context, db: Session, handle: Handle, factor: Factor, outcome: FactorOutcome
 ) -> AuthnResult:
-    plugin = plugin_of(factor)
+    kind = kind_of(factor)
     if outcome.result == "SUCCESS":
         factor.last_verified_at = ctx.clock.now()
         handle.user.failed_factor_attempts = 0
-        _proven(handle, plugin)
+        _proven(handle, kind)
         _set_status(handle, handle.txn.status)
         return advance(ctx, db, handle)
     if outcome.result == "CHALLENGE":
@@ -389,8 +388,8 @@ def _switch_challenge(ctx: Context, db: Session, handle: Handle, factor: Factor)
     current = handle.txn.factor_id
     if handle.txn.status == "MFA_CHALLENGE" and current and current != factor.id:
         previous = get_factor(db, handle.user.id, current)
-        if previous is not None and plugin_for(previous.factor_type, previous.provider):
-            plugin_of(previous).leave_challenge(ctx, db, handle.txn, previous)
+        if previous is not None and kind_for(previous.factor_type, previous.provider):
+            kind_of(previous).leave_challenge(ctx, db, handle.txn, previous)
 
 
 def _active_factor_for_verify(ctx: Context, db: Session, handle: Handle, factor_id: str) -> Factor:
@@ -404,26 +403,26 @@ def _active_factor_for_verify(ctx: Context, db: Session, handle: Handle, factor_
 
 
 def verify_factor(
-    ctx: Context, db: Session, state_token: str, factor_id: str, call: FactorCall
+    ctx: Context, db: Session, state_token: str, factor_id: str, given: FactorInput
 ) -> AuthnResult:
     """`POST /api/v1/authn/factors/{id}/verify` (also the push poll URL)."""
     handle = load_transaction(ctx, db, state_token)
     factor = _active_factor_for_verify(ctx, db, handle, factor_id)
     _switch_challenge(ctx, db, handle, factor)
-    outcome = plugin_of(factor).verify(ctx, db, handle.txn, factor, call)
+    outcome = kind_of(factor).verify(ctx, db, handle.txn, factor, given)
     return _apply_verification(ctx, db, handle, factor, outcome)
 
 
 def resend_challenge(
-    ctx: Context, db: Session, state_token: str, factor_id: str, call: FactorCall
+    ctx: Context, db: Session, state_token: str, factor_id: str, given: FactorInput
 ) -> AuthnResult:
-    """`POST /api/v1/authn/factors/{id}/verify/resend` (the plugin decides; E0000079 by default)."""
+    """`POST /api/v1/authn/factors/{id}/verify/resend` (the kind decides; E0000079 by default)."""
     handle = load_transaction(ctx, db, state_token)
     _require(handle, "MFA_CHALLENGE")
     factor = _active_factor_for_verify(ctx, db, handle, factor_id)
     if factor.id != handle.txn.factor_id:
         raise invalid_state()
-    outcome = plugin_of(factor).resend_challenge(ctx, db, handle.txn, factor, call)
+    outcome = kind_of(factor).resend_challenge(ctx, db, handle.txn, factor, given)
     return _apply_verification(ctx, db, handle, factor, outcome)
 
 
@@ -435,8 +434,8 @@ def _leave_current(ctx: Context, db: Session, handle: Handle) -> None:
     factor = get_factor(db, handle.user.id, txn.factor_id) if txn.factor_id else None
     if factor is None:
         return
-    if txn.status == "MFA_CHALLENGE" and plugin_for(factor.factor_type, factor.provider):
-        plugin_of(factor).leave_challenge(ctx, db, txn, factor)
+    if txn.status == "MFA_CHALLENGE" and kind_for(factor.factor_type, factor.provider):
+        kind_of(factor).leave_challenge(ctx, db, txn, factor)
     elif txn.status == "MFA_ENROLL_ACTIVATE" and factor.status != "ACTIVE":
         handle.user.factors.remove(factor)
         db.delete(factor)

@@ -1,6 +1,6 @@
 """The virtual Okta Verify app: the pushes it receives and the enrollments it completes.
 
-The push factor plugin (`identity/factors/push.py`) sends pushes and reads their outcome; the control plane
+The push factor kind (`identity/factors/push.py`) sends pushes and reads their outcome; the control plane
 (`control/push.py`) and the virtual phone page play the device: approve, deny, activate an enrollment.
 Plain Python over the store and the mock clock.
 
@@ -301,7 +301,7 @@ def ensure_okta_totp(ctx: Context, db: Session, user: User, secret: str | None =
     """
     import pyotp
 
-    from mockfinra.identity.core.factors import plugin_for
+    from mockfinra.identity.core.factors import kind_for
 
     existing = [f for f in user.factors if f.factor_type == TOTP and f.provider == "OKTA"]
     active = next((f for f in existing if f.status == "ACTIVE"), None)
@@ -310,9 +310,9 @@ def ensure_okta_totp(ctx: Context, db: Session, user: User, secret: str | None =
     for stale in existing:
         user.factors.remove(stale)
         db.delete(stale)
-    plugin = plugin_for(TOTP, "OKTA")
-    assert plugin is not None
-    factor = plugin.new_factor(ctx, user, "OKTA", "ACTIVE")
+    kind = kind_for(TOTP, "OKTA")
+    assert kind is not None
+    factor = kind.new_factor(ctx, user, "OKTA", "ACTIVE")
     factor.secret = secret or pyotp.random_base32()
     factor.profile = {"credentialId": user.login}
     db.add(factor)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from mockfinra.settings import Settings
 
@@ -34,20 +34,29 @@ def policy_violations(password: str, login: str, settings: Settings) -> list[str
     return problems
 
 
-def policy_description(settings: Settings) -> dict[str, Any]:
-    """The password policy as Okta embeds it in PASSWORD_* states."""
-    return {
-        "expiration": {"passwordExpireDays": settings.password_expire_days},
-        "complexity": {
-            "minLength": settings.password_min_length,
-            "minLowerCase": settings.password_min_lower,
-            "minUpperCase": settings.password_min_upper,
-            "minNumber": settings.password_min_number,
-            "minSymbol": settings.password_min_symbol,
-            "excludeUsername": settings.password_exclude_username,
-        },
-        "age": {"minAgeMinutes": 0, "historyCount": 0},
-    }
+@dataclass(frozen=True)
+class PasswordPolicy:
+    """The password policy in force, as every wire format and page shows it."""
+
+    min_length: int
+    min_lower: int
+    min_upper: int
+    min_number: int
+    min_symbol: int
+    exclude_username: bool
+    expire_days: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PasswordPolicy:
+        return cls(
+            min_length=settings.password_min_length,
+            min_lower=settings.password_min_lower,
+            min_upper=settings.password_min_upper,
+            min_number=settings.password_min_number,
+            min_symbol=settings.password_min_symbol,
+            exclude_username=settings.password_exclude_username,
+            expire_days=settings.password_expire_days,
+        )
 
 
 def expires_at(changed_at: datetime | None, settings: Settings) -> datetime | None:

@@ -7,20 +7,20 @@ from typing import Any
 
 from mockfinra.context import Context
 from mockfinra.identity.core import passwords
-from mockfinra.identity.core.factors import FactorPlugin, all_plugins, plugin_for
+from mockfinra.identity.core.factors import FactorKind, all_kinds, kind_for
 from mockfinra.store.users import Factor, User
 
 
 def active_factors(user: User) -> list[Factor]:
-    """The user's ACTIVE factors that a plugin serves, in enrollment order."""
-    return [f for f in user.factors if f.status == "ACTIVE" and plugin_for(f.factor_type, f.provider)]
+    """The user's ACTIVE factors that a kind serves, in enrollment order."""
+    return [f for f in user.factors if f.status == "ACTIVE" and kind_for(f.factor_type, f.provider)]
 
 
 @dataclass
 class EnrollOption:
     """One entry of MFA_ENROLL's `factors`: a factor kind the user may enroll (or has enrolled)."""
 
-    plugin: FactorPlugin
+    kind: FactorKind
     provider: str
     enrolled: bool
 
@@ -28,10 +28,10 @@ class EnrollOption:
 def enroll_options(user: User) -> list[EnrollOption]:
     active = {(f.factor_type, f.provider) for f in active_factors(user)}
     return [
-        EnrollOption(plugin, provider, (plugin.factor_type, provider) in active)
-        for plugin in all_plugins()
-        if plugin.enrollable
-        for provider in plugin.providers
+        EnrollOption(kind, provider, (kind.factor_type, provider) in active)
+        for kind in all_kinds()
+        if kind.enrollable
+        for provider in kind.providers
     ]
 
 

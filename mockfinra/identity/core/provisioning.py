@@ -81,15 +81,15 @@ def provision_user(
 def provision_factor(
     ctx: Context, db: Session, user: Any, spec: FactorSpec, hash_cost: int | None
 ) -> dict[str, Any]:
-    """Create one ACTIVE factor from a spec through its plugin; returns `{id, factorType, provider,
+    """Create one ACTIVE factor from a spec through its kind; returns `{id, factorType, provider,
     status, profile, ...secrets}` (a TOTP factor's `sharedSecret` and `otpauthUri`)."""
-    from mockfinra.identity.core.factors import FACTOR_TYPES, plugin_for
+    from mockfinra.identity.core.factors import FACTOR_TYPES, kind_for
 
     factor_type = (spec.factorType or "").strip().lower()
-    plugin = plugin_for(factor_type, spec.provider)
-    if plugin is None:
-        if plugin_for(factor_type) is not None:
-            providers = ", ".join(plugin_for(factor_type).providers)  # type: ignore[union-attr]
+    kind = kind_for(factor_type, spec.provider)
+    if kind is None:
+        if kind_for(factor_type) is not None:
+            providers = ", ".join(kind_for(factor_type).providers)  # type: ignore[union-attr]
             raise validation_error(
                 "factors.provider", [f"factors.provider: '{spec.provider}' is not one of {providers}"]
             )
@@ -98,14 +98,14 @@ def provision_factor(
             [f"factors.factorType: '{spec.factorType}' is not one of {', '.join(FACTOR_TYPES)}"],
         )
     raw = spec.model_dump()
-    provider = (spec.provider or plugin.providers[0]).strip().upper()
+    provider = (spec.provider or kind.providers[0]).strip().upper()
     raw["provider"] = provider
-    if any(f.factor_type == plugin.factor_type and f.provider == provider for f in user.factors):
+    if any(f.factor_type == kind.factor_type and f.provider == provider for f in user.factors):
         raise validation_error(
-            "factors", [f"factors: more than one {plugin.factor_type}/{provider} factor"]
+            "factors", [f"factors: more than one {kind.factor_type}/{provider} factor"]
         )
     cost = hash_cost if hash_cost is not None else ctx.settings.hash_cost
-    factor, secrets = plugin.provision(ctx, db, user, raw, cost)
+    factor, secrets = kind.provision(ctx, db, user, raw, cost)
     if factor not in user.factors:
         user.factors.append(factor)
     db.flush()
@@ -114,6 +114,6 @@ def provision_factor(
         "factorType": factor.factor_type,
         "provider": factor.provider,
         "status": factor.status,
-        "profile": plugin.public_profile(factor, masked=False),
+        "profile": dict(factor.profile or {}),
         **secrets,
     }

@@ -1,43 +1,35 @@
-"""Factor plugins: one module per factor kind, each registering a `FactorPlugin` subclass.
+"""Factor kinds: one module per kind, each registering a `FactorKind` subclass.
 
-The authn state machine (`identity/authn/machine.py`), `POST /_mock/users` and the seed never know a
-factor kind by name: they look plugins up here. To add a kind, drop a module into this package that
-defines a subclass of `base.FactorPlugin` decorated with `@register`; every module of the package is
-imported on first use of the registry, so nothing else changes.
+The authn transactions (`identity/core/authn.py`), `POST /_mock/users` and the seed never know a factor kind
+by name: they look kinds up here. To add a kind, drop a module into this package that defines a subclass of
+`base.FactorKind` decorated with `@register` (and give it a view in each wire format that should show it:
+`identity/classic/factor_views.py`); every module of the package is imported on first use of the registry.
 
-The protocol (all methods have defaults in `FactorPlugin`; override what differs):
+The protocol (all methods have defaults in `FactorKind`; override what differs). Every method reads a
+normalised `FactorInput` (`passcode`, `answer`, `profile`, caller) filled in by the wire format:
 
 - class attributes: `factor_type` (Okta factorType), `providers` (first is the default), `id_prefixes`
   (per provider: `ufs` question, `ost` Okta TOTP, `uft` Google TOTP, `sms`, `clf`, `opf`), `amr` (added to
-  the session's amr when the factor is verified), `needs_activation` (False: enroll makes it ACTIVE and the
-  transaction succeeds at once), `response_field` (`passCode`/`answer`), `enrollable` (listed in MFA_ENROLL).
-- `enroll(ctx, db, user, provider, profile, call) -> Factor`: validate (400 E0000001
+  the session's amr when the factor is verified), `needs_activation` (False: enroll makes it ACTIVE),
+  `answer_field` (`passcode`/`answer`/None), `enrollable` (offered for enrollment).
+- `enroll(ctx, db, user, provider, given) -> Factor`: validate `given.profile` (400 E0000001
   "Api validation failed: factorEnrollRequest" with cause "Invalid Profile.") and create the factor row.
-- `activation_payload(ctx, links, factor) -> dict | None`: the factor's `_embedded.activation`.
-- `activate(ctx, db, txn, factor, call) -> FactorOutcome`: `/lifecycle/activate` (default: `check`).
-- `poll_activation`, `resend_activation`, `send_activation(channel)`: `/lifecycle/activate/poll`,
-  `/lifecycle/resend`, `/lifecycle/activate/{email|sms}`; the routes exist, the defaults answer E0000079.
-- `verify(ctx, db, txn, factor, call) -> FactorOutcome`: `/factors/{id}/verify`. Default: `check` when
-  the body carries `response_field`, else `challenge`. A push plugin overrides it to answer polls.
-- `challenge(ctx, db, txn, factor, call) -> FactorOutcome | None`: start a challenge without an answer
-  (send an SMS, create a pending push). None: nothing to send; the machine shows MFA_CHALLENGE.
-- `check(ctx, db, txn, factor, call) -> FactorOutcome`: check the answer.
-- `resend_challenge(...)`: `/factors/{id}/verify/resend`; `leave_challenge(...)`: on `/previous`/`/cancel`.
-- rendering: `public_profile(factor, masked)`, `enroll_links(links, user, provider)` (MFA_ENROLL entry),
-  `activation_links(links, txn, factor)` (MFA_ENROLL_ACTIVATE: `next` activate or poll, `resend` array),
-  `challenge_links(links, txn, factor)` (MFA_CHALLENGE: `next` verify or poll, `resend` array),
-  `challenge_embedded(ctx, txn, factor)` (e.g. `{"challenge": {"correctAnswer": 92}}`),
-  `policy_info(factor)` (`factorsPolicyInfo` entry), `qr_code_uri(ctx, factor, user, token)` (what
-  `/api/v1/users/{uid}/factors/{fid}/qr/{token}` draws; None → 404).
-- `start_activation(ctx, db, txn, factor, call) -> FactorOutcome | None`: right after enrollment of a
-  factor that needs activation (sms sends the code; push answers CHALLENGE with factor_result WAITING).
+- `start_activation(...)`: right after enrollment of a factor that needs activation (sms sends the code;
+  push answers CHALLENGE with factor_result WAITING).
+- `activate`, `poll_activation`, `resend_activation`, `send_activation(channel)`: the activation steps.
+- `verify(ctx, db, txn, factor, given) -> FactorOutcome`: `check` when `given` carries the answer, else
+  `challenge`. A push kind overrides it to answer polls.
+- `challenge(...) -> FactorOutcome | None`: start a challenge without an answer (send an SMS, create a
+  pending push). None: nothing to send.
+- `check(...) -> FactorOutcome`: check the answer; `resend_challenge(...)`; `leave_challenge(...)`.
+- `qr_code_uri(ctx, factor, user, token)`: what the activation QR code encodes (None: no QR code).
 - `provision(ctx, db, user, spec, hash_cost) -> (Factor, dict)`: an ACTIVE factor for `POST /_mock/users`
   and the seed; the dict is what the caller is told (secrets).
 
 `FactorOutcome` is SUCCESS, CHALLENGE (with an optional `factor_result` such as WAITING, REJECTED or
-TIMEOUT: the transaction's top-level `factorResult`) or FAILED (403 `code`, default E0000068, with
-`causes`; counted toward the factor lockout when `counts`). The machine owns everything else: state
-checks (E0000079), stateToken handling, lockout counters, amr and the final SUCCESS.
+TIMEOUT) or FAILED (403 `code`, default E0000068, with `causes`; counted toward the factor lockout when
+`counts`). The transactions own everything else: state checks (E0000079), lockout counters, amr and the
+final SUCCESS.
 """
 
 from __future__ import annotations
@@ -47,35 +39,42 @@ import pkgutil
 import threading
 from typing import TypeVar
 
-from mockfinra.identity.core.factors.base import FactorCall, FactorOutcome, FactorPlugin
+from mockfinra.identity.core.factors.base import FactorInput, FactorKind, FactorOutcome, challenging
 from mockfinra.store.users import Factor
 
 __all__ = [
     "FACTOR_TYPES",
-    "FactorCall",
+    "FactorInput",
+    "FactorKind",
     "FactorOutcome",
-    "FactorPlugin",
-    "all_plugins",
-    "plugin_for",
-    "plugin_of",
+    "all_kinds",
+    "challenging",
+    "kind_for",
+    "kind_of",
     "register",
+    "unregister",
 ]
 
 #: the factor types of the NASDAQ MFA service, in the order Okta lists them
 FACTOR_TYPES = ("question", "token:software:totp", "sms", "call", "push")
 
-_PLUGINS: list[FactorPlugin] = []
+_KINDS: list[FactorKind] = []
 _loaded = False
 _lock = threading.Lock()
 
-P = TypeVar("P", bound=type[FactorPlugin])
+K = TypeVar("K", bound=type[FactorKind])
 
 
-def register(cls: P) -> P:
-    """Class decorator: make a plugin known (one instance per class)."""
-    if not any(type(plugin) is cls for plugin in _PLUGINS):
-        _PLUGINS.append(cls())
+def register(cls: K) -> K:
+    """Class decorator: make a factor kind known (one instance per class)."""
+    if not any(type(kind) is cls for kind in _KINDS):
+        _KINDS.append(cls())
     return cls
+
+
+def unregister(cls: type[FactorKind]) -> None:
+    """Forget a kind registered by `register` (for tests that add one of their own)."""
+    _KINDS[:] = [kind for kind in _KINDS if type(kind) is not cls]
 
 
 def _load() -> None:
@@ -91,24 +90,24 @@ def _load() -> None:
         _loaded = True
 
 
-def all_plugins() -> list[FactorPlugin]:
-    """Every registered plugin, in registration order (question, then totp, then the rest)."""
+def all_kinds() -> list[FactorKind]:
+    """Every registered kind, in Okta's order (question, totp, sms, call, push, then the rest)."""
     _load()
     order = {name: index for index, name in enumerate(FACTOR_TYPES)}
-    return sorted(_PLUGINS, key=lambda p: order.get(p.factor_type, len(order)))
+    return sorted(_KINDS, key=lambda kind: order.get(kind.factor_type, len(order)))
 
 
-def plugin_for(factor_type: str, provider: str | None = None) -> FactorPlugin | None:
-    """The plugin serving `factor_type` (case-insensitive) and `provider` (default: its first)."""
+def kind_for(factor_type: str, provider: str | None = None) -> FactorKind | None:
+    """The kind serving `factor_type` (case-insensitive) and `provider` (default: its first)."""
     wanted = (factor_type or "").strip().lower()
-    for plugin in all_plugins():
-        if plugin.factor_type == wanted and (provider is None or provider.strip().upper() in plugin.providers):
-            return plugin
+    for kind in all_kinds():
+        if kind.factor_type == wanted and (provider is None or provider.strip().upper() in kind.providers):
+            return kind
     return None
 
 
-def plugin_of(factor: Factor) -> FactorPlugin:
-    plugin = plugin_for(factor.factor_type, factor.provider)
-    if plugin is None:
-        raise LookupError(f"no plugin for factor {factor.factor_type}/{factor.provider}")
-    return plugin
+def kind_of(factor: Factor) -> FactorKind:
+    kind = kind_for(factor.factor_type, factor.provider)
+    if kind is None:
+        raise LookupError(f"no factor kind for {factor.factor_type}/{factor.provider}")
+    return kind

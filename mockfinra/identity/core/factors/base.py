@@ -1,4 +1,9 @@
-"""The factor plugin base class and the values plugins and the authn state machine exchange."""
+"""The factor kind base class and the values factor kinds and the authn transactions exchange.
+
+A factor kind is domain logic only: it reads a normalised `FactorInput` (whatever wire format the request
+came in) and answers a `FactorOutcome`. How a factor looks on a wire lives with that wire format: Okta's
+classic API in `identity/classic/factor_views.py`, the Identity Engine in `identity/idx/`.
+"""
 
 from __future__ import annotations
 
@@ -13,41 +18,41 @@ from mockfinra.store.users import Factor, User
 
 if TYPE_CHECKING:
     from mockfinra.context import Context
-    from mockfinra.links import Links
     from mockfinra.store.authn import Transaction
 
-VERIFY_PATH = "/api/v1/authn/factors/{fid}/verify"
-ACTIVATE_PATH = "/api/v1/authn/factors/{fid}/lifecycle/activate"
-ENROLL_PATH = "/api/v1/authn/factors"
 INVALID_PROFILE = "Invalid Profile."
 
 
 @dataclass
-class FactorCall:
-    """One request's input to a plugin: the JSON body, the query parameters and who is calling."""
+class FactorInput:
+    """One request's input to a factor, in the domain's words.
 
-    body: dict[str, Any] = field(default_factory=dict)
-    query: dict[str, str] = field(default_factory=dict)
+    - `passcode`: a one-time code (an authenticator app's TOTP, an SMS or voice code, an activation code).
+    - `answer`: a security question's answer.
+    - `profile`: enrollment details (`phoneNumber`, `phoneExtension`, `question` and `answer`, ...), and the
+      phone number a push activation link is texted to.
+    - `malformed`: the fields the request gave in a shape the wire format does not allow (a `profile` that
+      is not an object, ...); the domain refuses them at the point the real service does.
+    - who is calling (for the push notification) and the MFA service's absolute base URL as this request
+      sees it (push QR codes and activation links carry it).
+    """
+
+    passcode: str | None = None
+    answer: str | None = None
+    profile: dict[str, Any] = field(default_factory=dict)
+    malformed: tuple[str, ...] = ()
     client_ip: str | None = None
     user_agent: str | None = None
-    #: the MFA service's absolute base URL as this request sees it (push QR codes and activation links)
     base_url: str | None = None
-
-    def text(self, name: str) -> str | None:
-        """A body field as text (numbers are accepted: some clients send passCode as a number)."""
-        value = self.body.get(name)
-        if value is None or isinstance(value, (dict, list, bool)):
-            return None
-        return str(value)
 
 
 @dataclass
 class FactorOutcome:
-    """What a plugin's `verify`/`activate`/`challenge` decided.
+    """What a factor kind's `verify`/`activate`/`challenge` decided.
 
-    - `SUCCESS`: the factor is proven (activation complete); the machine moves the transaction on.
-    - `CHALLENGE`: stay in (or enter) MFA_CHALLENGE / MFA_ENROLL_ACTIVATE; `factor_result` becomes the
-      transaction's top-level `factorResult` (WAITING, REJECTED, TIMEOUT, ...), None for a plain challenge.
+    - `SUCCESS`: the factor is proven (activation complete); the transaction moves on.
+    - `CHALLENGE`: stay in (or enter) the challenge / activation; `factor_result` is the transaction's
+      factor result (WAITING, REJECTED, TIMEOUT, ...), None for a plain challenge.
     - `FAILED`: the answer was wrong: 403 with `code` (E0000068 by default) and `causes`; when `counts`,
       the failure counts toward `settings.factor_lockout_threshold`.
     """
@@ -71,28 +76,30 @@ class FactorOutcome:
         return cls("FAILED", causes=list(causes), code=code, counts=counts)
 
 
-class FactorPlugin:
+def challenging(txn: Transaction, factor: Factor) -> bool:
+    """The transaction is in a challenge of this factor (a push waits, a code was sent)."""
+    return txn.status == "MFA_CHALLENGE" and txn.factor_id == factor.id
+
+
+class FactorKind:
     """Defaults for every factor kind; subclasses set the class attributes and override what differs."""
 
     #: Okta factorType, e.g. "question", "token:software:totp", "sms", "call", "push"
     factor_type: ClassVar[str] = ""
-    #: providers this plugin serves, first one the default ("OKTA", "GOOGLE")
+    #: providers this kind serves, first one the default ("OKTA", "GOOGLE")
     providers: ClassVar[tuple[str, ...]] = ("OKTA",)
     #: factor id prefix per provider (Okta: ufs question, ost Okta TOTP, uft Google TOTP, ...)
     id_prefixes: ClassVar[dict[str, str]] = {}
     #: the `amr` value a verification adds to the session ("kba", "otp", "sms", "tel", "swk", ...)
     amr: ClassVar[str] = "mfa"
-    #: True when enrollment goes through MFA_ENROLL_ACTIVATE; False: enroll makes the factor ACTIVE
+    #: True when enrollment needs an activation step; False: enroll makes the factor ACTIVE
     needs_activation: ClassVar[bool] = True
-    #: the body field carrying the user's answer to a challenge ("passCode", "answer"); None: none
-    response_field: ClassVar[str | None] = "passCode"
-    #: MFA_ENROLL lists this plugin (a plugin may exist only for provisioning, e.g. a retired factor)
+    #: which `FactorInput` field answers a challenge ("passcode", "answer"); None: nothing is typed
+    answer_field: ClassVar[str | None] = "passcode"
+    #: offered for enrollment (a kind may exist only for provisioning, e.g. a retired factor)
     enrollable: ClassVar[bool] = True
 
     # --- identity -------------------------------------------------------------------------------
-
-    def vendor_name(self, provider: str) -> str:
-        return provider
 
     def new_factor(self, ctx: Context, user: User, provider: str, status: str) -> Factor:
         """An unsaved Factor row of this kind (the caller fills in secrets and profile)."""
@@ -110,114 +117,88 @@ class FactorPlugin:
             last_updated_at=now,
         )
 
+    def answer_of(self, given: FactorInput) -> str | None:
+        """The user's answer to a challenge in `given`, or None when the request carries none."""
+        return getattr(given, self.answer_field) if self.answer_field else None
+
     # --- enrollment and activation ---------------------------------------------------------------
 
     def enroll(
-        self, ctx: Context, db: Session, user: User, provider: str, profile: dict[str, Any], call: FactorCall
+        self, ctx: Context, db: Session, user: User, provider: str, given: FactorInput
     ) -> Factor:
-        """Validate the enroll request's profile and create the factor (PENDING_ACTIVATION or ACTIVE)."""
+        """Validate the enrollment details (`given.profile`) and create the factor (PENDING_ACTIVATION or ACTIVE)."""
         raise validation_error("factorEnrollRequest", [INVALID_PROFILE])
 
-    def activation_payload(self, ctx: Context, links: Links, factor: Factor) -> dict[str, Any] | None:
-        """`factor._embedded.activation` in MFA_ENROLL_ACTIVATE (None: no activation object)."""
+    def start_activation(
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, given: FactorInput
+    ) -> FactorOutcome | None:
+        """Right after `enroll` created a factor that needs activation (sms: send the code, push: WAITING).
+        A CHALLENGE outcome's `factor_result` becomes the transaction's factor result."""
         return None
 
     def activate(
-        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, given: FactorInput
     ) -> FactorOutcome:
-        """Check the activation request (`/lifecycle/activate`). SUCCESS makes the factor ACTIVE."""
-        return self.check(ctx, db, txn, factor, call)
+        """Check the activation (a code). SUCCESS makes the factor ACTIVE."""
+        return self.check(ctx, db, txn, factor, given)
 
     def poll_activation(
-        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, given: FactorInput
     ) -> FactorOutcome:
-        """`/lifecycle/activate/poll` (push). Not available for code-based factors."""
+        """Poll an activation that completes elsewhere (push). Not available for code-based factors."""
         raise invalid_state()
 
     def resend_activation(
-        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, given: FactorInput
     ) -> FactorOutcome:
-        """`/lifecycle/resend` (sms/call: send the enrollment code again)."""
+        """Send the enrollment code again (sms/call)."""
         raise invalid_state()
 
     def send_activation(
-        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, channel: str, call: FactorCall
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, channel: str, given: FactorInput
     ) -> FactorOutcome:
-        """`/lifecycle/activate/{email|sms}` (push: send the activation link)."""
+        """Send the activation link by `channel` (push: email or sms)."""
         raise invalid_state()
 
     # --- challenge and verification --------------------------------------------------------------
 
     def verify(
-        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, given: FactorInput
     ) -> FactorOutcome:
-        """`/factors/{id}/verify`: check the answer when one is given, else start a challenge.
+        """Check the answer when one is given, else start a challenge.
 
-        A push plugin overrides this to answer polls (the same URL) with WAITING / SUCCESS / REJECTED.
+        A push kind overrides this to answer polls with WAITING / SUCCESS / REJECTED.
         """
-        if self.response_field and call.text(self.response_field) is not None:
-            return self.check(ctx, db, txn, factor, call)
-        return self.challenge(ctx, db, txn, factor, call) or FactorOutcome.challenge()
+        if self.answer_of(given) is not None:
+            return self.check(ctx, db, txn, factor, given)
+        return self.challenge(ctx, db, txn, factor, given) or FactorOutcome.challenge()
 
     def challenge(
-        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, given: FactorInput
     ) -> FactorOutcome | None:
         """Start a challenge without an answer (sms/call send a code, push sends a push).
 
-        None means "nothing to send, the factor just needs the answer": the machine shows MFA_CHALLENGE.
+        None means "nothing to send, the factor just needs the answer".
         """
         return None
 
     def check(
-        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, given: FactorInput
     ) -> FactorOutcome:
-        """Check the user's answer (`call.body[self.response_field]`)."""
+        """Check the user's answer (`self.answer_of(given)`)."""
         return FactorOutcome.failed()
 
     def resend_challenge(
-        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, given: FactorInput
     ) -> FactorOutcome:
-        """`/factors/{id}/verify/resend`."""
+        """Send the challenge again."""
         raise invalid_state()
 
     def leave_challenge(self, ctx: Context, db: Session, txn: Transaction, factor: Factor) -> None:
-        """The transaction left MFA_CHALLENGE for this factor (`/previous`, `/cancel`): drop pending work."""
-
-    # --- rendering -------------------------------------------------------------------------------
-
-    def public_profile(self, factor: Factor, masked: bool = True) -> dict[str, Any]:
-        """The factor's `profile` as Okta shows it (phone numbers masked when `masked`)."""
-        return dict(factor.profile or {})
-
-    def enroll_links(self, links: Links, user: User, provider: str) -> dict[str, Any]:
-        """`_links` of this factor's entry in MFA_ENROLL (the question factor adds `questions`)."""
-        return {"enroll": links.hal(ENROLL_PATH)}
-
-    def activation_links(self, links: Links, txn: Transaction, factor: Factor) -> dict[str, Any]:
-        """Top-level `_links` in MFA_ENROLL_ACTIVATE besides `prev`/`cancel` (sms adds `resend`)."""
-        return {"next": links.hal(ACTIVATE_PATH.format(fid=factor.id), name="activate")}
-
-    def challenge_links(self, links: Links, txn: Transaction, factor: Factor) -> dict[str, Any]:
-        """Top-level `_links` in MFA_CHALLENGE besides `prev`/`cancel` (push: `next` poll, `resend`)."""
-        return {"next": links.hal(VERIFY_PATH.format(fid=factor.id), name="verify")}
-
-    def challenge_embedded(self, ctx: Context, txn: Transaction, factor: Factor) -> dict[str, Any] | None:
-        """`factor._embedded` in MFA_CHALLENGE (push number challenge: `{"challenge": {...}}`)."""
-        return None
+        """The transaction left the challenge of this factor (back, cancel, another factor): drop pending work."""
 
     def qr_code_uri(self, ctx: Context, factor: Factor, user: User, token: str) -> str | None:
-        """The URI to draw at `/api/v1/users/{uid}/factors/{fid}/qr/{token}`; None: no QR (404)."""
-        return None
-
-    def start_activation(
-        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
-    ) -> FactorOutcome | None:
-        """Called right after `enroll` created a factor that needs activation (sms: send the code,
-        push: WAITING). A CHALLENGE outcome's `factor_result` becomes the top-level `factorResult`."""
-        return None
-
-    def policy_info(self, factor: Factor) -> dict[str, Any] | None:
-        """This factor's entry in `_embedded.policy.factorsPolicyInfo` (push: `{"autoPushEnabled": false}`)."""
+        """The URI the factor's activation QR code encodes for this activation `token`; None: no QR code."""
         return None
 
     # --- the control plane -----------------------------------------------------------------------

@@ -1,15 +1,13 @@
-"""Okta Verify push (`push`/OKTA, ids `opf…`), answered by the virtual phone (`identity/okta_verify.py`).
+"""Okta Verify push (`push`/OKTA, ids `opf…`), answered by the virtual phone (`identity/core/okta_verify.py`).
 
-Enrollment: MFA_ENROLL_ACTIVATE with `factorResult: WAITING`, a QR code (Okta Verify's enrollment URI, not
-a TOTP key) and `send` links; the client polls `/lifecycle/activate/poll` until the virtual device activates
-it (control plane or phone page), or gets TIMEOUT after `settings.push_timeout_seconds` with `next`
-activate to start again. The completed enrollment also yields an ACTIVE Okta Verify TOTP factor, as the
-real app enrolls both.
+Enrollment: the activation waits (factor result WAITING) with a QR code (Okta Verify's enrollment URI, not a
+TOTP key) until the virtual device activates it (control plane or phone page), or times out after
+`settings.push_timeout_seconds`; activating again starts over. The completed enrollment also yields an
+ACTIVE Okta Verify TOTP factor, as the real app enrolls both.
 
-Verification: the first POST to `/verify` sends a push and answers MFA_CHALLENGE / WAITING with `next`
-poll on the same URL; polls answer WAITING, then SUCCESS, REJECTED or TIMEOUT (`next` verify, which sends
-a new push). With `settings.push_number_challenge` the WAITING answer carries
-`_embedded.factor._embedded.challenge.correctAnswer`.
+Verification: the first verify sends a push and waits (WAITING); the following ones are polls, answering
+WAITING, then SUCCESS, REJECTED or TIMEOUT (the next verify after that sends a new push). With
+`settings.push_number_challenge` the push carries a number challenge (`txn.data["pushAnswer"]`).
 """
 
 from __future__ import annotations
@@ -25,10 +23,10 @@ from mockfinra.errors import validation_error
 from mockfinra.identity.core import okta_verify
 from mockfinra.identity.core.factors import register
 from mockfinra.identity.core.factors.base import (
-    VERIFY_PATH,
-    FactorCall,
+    FactorInput,
+    FactorKind,
     FactorOutcome,
-    FactorPlugin,
+    challenging,
 )
 from mockfinra.security import constant_time_equals, new_token
 from mockfinra.store.pushes import get_push
@@ -36,10 +34,8 @@ from mockfinra.store.users import Factor, User
 
 if TYPE_CHECKING:
     from mockfinra.context import Context
-    from mockfinra.links import Links
     from mockfinra.store.authn import Transaction
 
-LIFECYCLE = "/api/v1/authn/factors/{fid}/lifecycle"
 #: the push outcome → the transaction's factorResult
 RESULTS = {"PENDING": "WAITING", "REJECTED": "REJECTED", "TIMEOUT": "TIMEOUT", "CANCELLED": "TIMEOUT"}
 
@@ -58,60 +54,33 @@ def _restart_activation(ctx: Context, factor: Factor, base_url: str | None) -> N
 
 
 @register
-class PushFactor(FactorPlugin):
+class PushFactor(FactorKind):
     factor_type = "push"
     providers = ("OKTA",)
     id_prefixes: ClassVar[dict[str, str]] = {"OKTA": "opf"}
     # ASSUMPTION: the amr Okta records for an Okta Verify push ("software-secured key").
     amr = "swk"
     needs_activation = True
-    response_field = None
+    answer_field = None
 
     # --- enrollment -------------------------------------------------------------------------------
 
-    def enroll(
-        self, ctx: Context, db: Session, user: User, provider: str, profile: dict[str, Any], call: FactorCall
-    ) -> Factor:
+    def enroll(self, ctx: Context, db: Session, user: User, provider: str, given: FactorInput) -> Factor:
         factor = self.new_factor(ctx, user, "OKTA", "PENDING_ACTIVATION")
         factor.profile = {"credentialId": user.login}
         factor.push_policy = "manual"
         factor.data = {}
-        _restart_activation(ctx, factor, call.base_url)
+        _restart_activation(ctx, factor, given.base_url)
         db.add(factor)
         return factor
 
     def start_activation(
-        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, given: FactorInput
     ) -> FactorOutcome | None:
         return FactorOutcome.challenge("WAITING")
 
-    def activation_payload(self, ctx: Context, links: Links, factor: Factor) -> dict[str, Any]:
-        from mockfinra.identity.core.factors.totp import qr_token
-
-        lifecycle = LIFECYCLE.format(fid=factor.id)
-        qr_path = f"/api/v1/users/{factor.user_id}/factors/{factor.id}/qr/{qr_token(factor)}"
-        expires = okta_verify.activation_expires_at(factor)
-        state = okta_verify.activation_state(ctx, factor)
-        return {
-            "expiresAt": isoformat_z(expires) if expires else None,
-            "factorResult": "TIMEOUT" if state == "TIMEOUT" else "WAITING",
-            "_links": {
-                "qrcode": links.hal(qr_path, method=None, type="image/png"),
-                "send": [
-                    links.hal(f"{lifecycle}/activate/email", name="email"),
-                    links.hal(f"{lifecycle}/activate/sms", name="sms"),
-                ],
-            },
-        }
-
-    def activation_links(self, links: Links, txn: Transaction, factor: Factor) -> dict[str, Any]:
-        lifecycle = LIFECYCLE.format(fid=factor.id)
-        if txn.factor_result == "TIMEOUT":
-            return {"next": links.hal(f"{lifecycle}/activate", name="activate")}
-        return {"next": links.hal(f"{lifecycle}/activate/poll", name="poll")}
-
     def poll_activation(
-        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, given: FactorInput
     ) -> FactorOutcome:
         state = okta_verify.activation_state(ctx, factor)
         if state == "ACTIVATED":
@@ -120,17 +89,17 @@ class PushFactor(FactorPlugin):
         return FactorOutcome.challenge("TIMEOUT" if state == "TIMEOUT" else "WAITING")
 
     def activate(
-        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, given: FactorInput
     ) -> FactorOutcome:
         """`/lifecycle/activate` for a push factor restarts the activation (after TIMEOUT)."""
         if okta_verify.activation_state(ctx, factor) == "ACTIVATED":
             self._complete(ctx, db, factor)
             return FactorOutcome.success()
-        _restart_activation(ctx, factor, call.base_url)
+        _restart_activation(ctx, factor, given.base_url)
         return FactorOutcome.challenge("WAITING")
 
     def send_activation(
-        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, channel: str, call: FactorCall
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, channel: str, given: FactorInput
     ) -> FactorOutcome:
         """Send the enrollment link by email or SMS (to `profile.phoneNumber`, else the mobile phone)."""
         from mockfinra.identity.core import phones
@@ -142,9 +111,7 @@ class PushFactor(FactorPlugin):
         if channel == "email":
             to = user.email
         else:
-            profile = call.body.get("profile")
-            raw = profile.get("phoneNumber") if isinstance(profile, dict) else None
-            raw = raw or user.mobile_phone
+            raw = given.profile.get("phoneNumber") or user.mobile_phone
             try:
                 to = phones.settings_parse(ctx, raw).e164
             except phones.PhoneNumberError as error:
@@ -184,14 +151,13 @@ class PushFactor(FactorPlugin):
     # --- verification -----------------------------------------------------------------------------
 
     def verify(
-        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, given: FactorInput
     ) -> FactorOutcome:
         """The first POST sends a push; the following ones (same URL) are polls."""
         push_id = txn.data.get("pushId")
         push = get_push(db, push_id) if push_id else None
-        polling = txn.status == "MFA_CHALLENGE" and txn.factor_id == factor.id
-        if push is None or push.factor_id != factor.id or not polling:
-            self._send(ctx, db, txn, factor, call)
+        if push is None or push.factor_id != factor.id or not challenging(txn, factor):
+            self._send(ctx, db, txn, factor, given)
             return FactorOutcome.challenge("WAITING")
         okta_verify.refresh(ctx, push)
         if push.status == "PENDING":
@@ -204,38 +170,21 @@ class PushFactor(FactorPlugin):
         return FactorOutcome.challenge(RESULTS.get(push.status, "REJECTED"))
 
     def resend_challenge(
-        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, given: FactorInput
     ) -> FactorOutcome:
         okta_verify.cancel_push(ctx, db, txn.data.get("pushId"))
-        self._send(ctx, db, txn, factor, call)
+        self._send(ctx, db, txn, factor, given)
         return FactorOutcome.challenge("WAITING")
 
     def leave_challenge(self, ctx: Context, db: Session, txn: Transaction, factor: Factor) -> None:
         okta_verify.cancel_push(ctx, db, txn.data.pop("pushId", None))
         txn.data.pop("pushAnswer", None)
 
-    def _send(self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall) -> None:
+    def _send(self, ctx: Context, db: Session, txn: Transaction, factor: Factor, given: FactorInput) -> None:
         okta_verify.cancel_push(ctx, db, txn.data.get("pushId"))
-        push = okta_verify.send_push(ctx, db, factor.user, factor, txn.id, call.client_ip, call.user_agent)
+        push = okta_verify.send_push(ctx, db, factor.user, factor, txn.id, given.client_ip, given.user_agent)
         txn.data["pushId"] = push.id
         txn.data["pushAnswer"] = push.correct_answer
-
-    def challenge_links(self, links: Links, txn: Transaction, factor: Factor) -> dict[str, Any]:
-        verify = VERIFY_PATH.format(fid=factor.id)
-        name = "poll" if txn.factor_result == "WAITING" else "verify"
-        return {"next": links.hal(verify, name=name), "resend": [links.hal(f"{verify}/resend", name="push")]}
-
-    def challenge_embedded(self, ctx: Context, txn: Transaction, factor: Factor) -> dict[str, Any] | None:
-        answer = txn.data.get("pushAnswer")
-        if txn.factor_result == "WAITING" and answer is not None:
-            return {"challenge": {"correctAnswer": answer}}
-        return None
-
-    def policy_info(self, factor: Factor) -> dict[str, Any] | None:
-        return {"autoPushEnabled": False}
-
-    def public_profile(self, factor: Factor, masked: bool = True) -> dict[str, Any]:
-        return dict(factor.profile or {})
 
     # --- the control plane ------------------------------------------------------------------------
 

@@ -10,9 +10,9 @@ from mockfinra.errors import validation_error
 from mockfinra.identity.core.factors import register
 from mockfinra.identity.core.factors.base import (
     INVALID_PROFILE,
-    FactorCall,
+    FactorInput,
+    FactorKind,
     FactorOutcome,
-    FactorPlugin,
 )
 from mockfinra.identity.core.users import normalise_answer
 from mockfinra.security import hash_secret, verify_secret
@@ -20,7 +20,6 @@ from mockfinra.store.users import Factor, User
 
 if TYPE_CHECKING:
     from mockfinra.context import Context
-    from mockfinra.links import Links
     from mockfinra.store.authn import Transaction
 
 #: Okta's built-in questions, in the order Okta returns them (`grandmother_favorite_desert` is Okta's spelling).
@@ -51,11 +50,6 @@ MIN_ANSWER_LENGTH = 4
 WRONG_ANSWER = "Your answer doesn't match our records. Please try again."
 
 
-def questions_payload() -> list[dict[str, str]]:
-    """`GET /api/v1/users/{id}/factors/questions`."""
-    return [{"question": key, "questionText": text} for key, text in QUESTIONS]
-
-
 def valid_question(key: Any, answer: Any) -> bool:
     return (
         isinstance(key, str)
@@ -66,13 +60,13 @@ def valid_question(key: Any, answer: Any) -> bool:
 
 
 @register
-class QuestionFactor(FactorPlugin):
+class QuestionFactor(FactorKind):
     factor_type = "question"
     providers = ("OKTA",)
     id_prefixes: ClassVar[dict[str, str]] = {"OKTA": "ufs"}
     amr = "kba"
     needs_activation = False
-    response_field = "answer"
+    answer_field = "answer"
 
     def _create(self, ctx: Context, user: User, key: str, answer: str, cost: int) -> Factor:
         factor = self.new_factor(ctx, user, "OKTA", "ACTIVE")
@@ -80,9 +74,8 @@ class QuestionFactor(FactorPlugin):
         factor.answer_hash = hash_secret(normalise_answer(answer), cost)
         return factor
 
-    def enroll(
-        self, ctx: Context, db: Session, user: User, provider: str, profile: dict[str, Any], call: FactorCall
-    ) -> Factor:
+    def enroll(self, ctx: Context, db: Session, user: User, provider: str, given: FactorInput) -> Factor:
+        profile = given.profile
         if not valid_question(profile.get("question"), profile.get("answer")):
             raise validation_error("factorEnrollRequest", [INVALID_PROFILE])
         factor = self._create(ctx, user, profile["question"], profile["answer"], ctx.settings.hash_cost)
@@ -90,21 +83,11 @@ class QuestionFactor(FactorPlugin):
         return factor
 
     def check(
-        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, given: FactorInput
     ) -> FactorOutcome:
-        answer = call.text("answer") or ""
-        if verify_secret(normalise_answer(answer), factor.answer_hash):
+        if verify_secret(normalise_answer(given.answer or ""), factor.answer_hash):
             return FactorOutcome.success()
         return FactorOutcome.failed(WRONG_ANSWER)
-
-    def public_profile(self, factor: Factor, masked: bool = True) -> dict[str, Any]:
-        profile = factor.profile or {}
-        return {"question": profile.get("question"), "questionText": profile.get("questionText")}
-
-    def enroll_links(self, links: Links, user: User, provider: str) -> dict[str, Any]:
-        result = super().enroll_links(links, user, provider)
-        result["questions"] = links.hal(f"/api/v1/users/{user.id}/factors/questions", method="GET")
-        return result
 
     def provision(
         self, ctx: Context, db: Session, user: User, spec: dict[str, Any], hash_cost: int

@@ -17,16 +17,15 @@ from mockfinra.errors import validation_error
 from mockfinra.identity.core import phones
 from mockfinra.identity.core.factors import register
 from mockfinra.identity.core.factors.base import (
-    VERIFY_PATH,
-    FactorCall,
+    FactorInput,
+    FactorKind,
     FactorOutcome,
-    FactorPlugin,
+    challenging,
 )
 from mockfinra.store.users import Factor, User
 
 if TYPE_CHECKING:
     from mockfinra.context import Context
-    from mockfinra.links import Links
     from mockfinra.store.authn import Transaction
 
 WRONG_CODE = "Your passcode doesn't match our records. Please try again."
@@ -45,12 +44,12 @@ def verified_phones(user: User) -> set[str]:
     }
 
 
-class PhoneFactor(FactorPlugin):
+class PhoneFactor(FactorKind):
     """What SMS and voice call factors share; `kind` ("sms" | "call") picks the message and the errors."""
 
     providers = ("OKTA",)
     needs_activation = True
-    response_field = "passCode"
+    answer_field = "passcode"
     kind: ClassVar[str] = "sms"
 
     # --- enrollment -----------------------------------------------------------------------------
@@ -82,9 +81,8 @@ class PhoneFactor(FactorPlugin):
         factor.profile = profile
         return factor
 
-    def enroll(
-        self, ctx: Context, db: Session, user: User, provider: str, profile: dict[str, Any], call: FactorCall
-    ) -> Factor:
+    def enroll(self, ctx: Context, db: Session, user: User, provider: str, given: FactorInput) -> Factor:
+        profile = given.profile
         number = self._number(ctx, profile.get("phoneNumber"), "phoneNumber")
         extension = self._extension(profile.get("phoneExtension"), number, "phoneExtension")
         verified = verified_phones(user)
@@ -95,27 +93,20 @@ class PhoneFactor(FactorPlugin):
         return factor
 
     def start_activation(
-        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, given: FactorInput
     ) -> FactorOutcome | None:
         self._send(ctx, db, factor, ACTIVATION)
         return None
 
-    def activation_links(self, links: Links, txn: Transaction, factor: Factor) -> dict[str, Any]:
-        base = f"/api/v1/authn/factors/{factor.id}/lifecycle"
-        return {
-            "next": links.hal(f"{base}/activate", name="activate"),
-            "resend": [links.hal(f"{base}/resend", name=self.factor_type)],
-        }
-
     def activate(
-        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, given: FactorInput
     ) -> FactorOutcome:
-        if phones.code_matches(ctx, factor.data, call.text("passCode"), ACTIVATION):
+        if phones.code_matches(ctx, factor.data, given.passcode, ACTIVATION):
             return FactorOutcome.success()
         return FactorOutcome.failed(WRONG_CODE)
 
     def resend_activation(
-        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, given: FactorInput
     ) -> FactorOutcome:
         phones.check_throttle(ctx, factor.data, self.kind)
         self._send(ctx, db, factor, ACTIVATION)
@@ -124,23 +115,23 @@ class PhoneFactor(FactorPlugin):
     # --- verification ---------------------------------------------------------------------------
 
     def challenge(
-        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, given: FactorInput
     ) -> FactorOutcome | None:
         """Send a code. Asking again for the factor being challenged is a resend (throttled)."""
-        if txn.status == "MFA_CHALLENGE" and txn.factor_id == factor.id:
+        if challenging(txn, factor):
             phones.check_throttle(ctx, factor.data, self.kind)
         self._send(ctx, db, factor, CHALLENGE)
         return FactorOutcome.challenge()
 
     def check(
-        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, given: FactorInput
     ) -> FactorOutcome:
-        if phones.code_matches(ctx, factor.data, call.text("passCode"), CHALLENGE):
+        if phones.code_matches(ctx, factor.data, given.passcode, CHALLENGE):
             return FactorOutcome.success()
         return FactorOutcome.failed(WRONG_CODE)
 
     def resend_challenge(
-        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, given: FactorInput
     ) -> FactorOutcome:
         phones.check_throttle(ctx, factor.data, self.kind)
         self._send(ctx, db, factor, CHALLENGE)
@@ -148,13 +139,6 @@ class PhoneFactor(FactorPlugin):
 
     def leave_challenge(self, ctx: Context, db: Session, txn: Transaction, factor: Factor) -> None:
         phones.forget_code(factor.data)
-
-    def challenge_links(self, links: Links, txn: Transaction, factor: Factor) -> dict[str, Any]:
-        verify = VERIFY_PATH.format(fid=factor.id)
-        return {
-            "next": links.hal(verify, name="verify"),
-            "resend": [links.hal(f"{verify}/resend", name=self.factor_type)],
-        }
 
     # --- sending and showing ----------------------------------------------------------------------
 
@@ -171,13 +155,6 @@ class PhoneFactor(FactorPlugin):
             extension=profile.get("phoneExtension"),
             meta={"purpose": purpose, "factorId": factor.id, "factorType": self.factor_type, "userId": factor.user_id},
         )
-
-    def public_profile(self, factor: Factor, masked: bool = True) -> dict[str, Any]:
-        profile = dict(factor.profile or {})
-        number = profile.get("phoneNumber")
-        if masked and isinstance(number, str):
-            profile["phoneNumber"] = phones.mask_phone(number)
-        return profile
 
     # --- the control plane ------------------------------------------------------------------------
 

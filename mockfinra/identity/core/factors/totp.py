@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from mockfinra.errors import validation_error
 from mockfinra.identity.core.factors import register
-from mockfinra.identity.core.factors.base import FactorCall, FactorOutcome, FactorPlugin
+from mockfinra.identity.core.factors.base import FactorInput, FactorKind, FactorOutcome
 from mockfinra.security import constant_time_equals, new_token
 from mockfinra.store.users import Factor, User
 
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from mockfinra.context import Context
-    from mockfinra.links import Links
     from mockfinra.store.authn import Transaction
 
 TIME_STEP = 30
@@ -115,13 +114,13 @@ def match_code(ctx: Context, factor: Factor, passcode: str | None) -> FactorOutc
 
 
 @register
-class TotpFactor(FactorPlugin):
+class TotpFactor(FactorKind):
     factor_type = "token:software:totp"
     providers = ("GOOGLE", "OKTA")
     id_prefixes: ClassVar[dict[str, str]] = {"OKTA": "ost", "GOOGLE": "uft"}
     amr = "otp"
     needs_activation = True
-    response_field = "passCode"
+    answer_field = "passcode"
 
     def _create(self, ctx: Context, user: User, provider: str, secret: str, status: str) -> Factor:
         factor = self.new_factor(ctx, user, provider, status)
@@ -129,28 +128,16 @@ class TotpFactor(FactorPlugin):
         factor.profile = {"credentialId": user.login}
         return factor
 
-    def enroll(
-        self, ctx: Context, db: Session, user: User, provider: str, profile: dict[str, Any], call: FactorCall
-    ) -> Factor:
+    def enroll(self, ctx: Context, db: Session, user: User, provider: str, given: FactorInput) -> Factor:
         factor = self._create(ctx, user, provider, pyotp.random_base32(), "PENDING_ACTIVATION")
         factor.data = {"activation_nonce": new_token(nbytes=12)}
         db.add(factor)
         return factor
 
-    def activation_payload(self, ctx: Context, links: Links, factor: Factor) -> dict[str, Any]:
-        qr_path = f"/api/v1/users/{factor.user_id}/factors/{factor.id}/qr/{qr_token(factor)}"
-        return {
-            "timeStep": TIME_STEP,
-            "sharedSecret": factor.secret,
-            "encoding": "base32",
-            "keyLength": DIGITS,
-            "_links": {"qrcode": links.hal(qr_path, method=None, type="image/png")},
-        }
-
     def check(
-        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, call: FactorCall
+        self, ctx: Context, db: Session, txn: Transaction, factor: Factor, given: FactorInput
     ) -> FactorOutcome:
-        return match_code(ctx, factor, call.text("passCode"))
+        return match_code(ctx, factor, given.passcode)
 
     def qr_code_uri(self, ctx: Context, factor: Factor, user: User, token: str) -> str | None:
         """Only while the factor awaits activation, and only with this activation's token."""

@@ -1,5 +1,6 @@
-"""The factor plugin protocol: a push-like plugin added without touching the state machine works end to end
-(WAITING + poll, `resend` arrays, activation poll, number challenge, policy info, provisioning)."""
+"""The factor kind protocol: a push-like kind (domain) with its classic view (wire), added without touching the
+authn transactions, works end to end (WAITING + poll, `resend` arrays, activation poll, number challenge,
+policy info, provisioning)."""
 
 from __future__ import annotations
 
@@ -8,49 +9,60 @@ from typing import Any
 
 import pytest
 
+from mockfinra.identity.classic import factor_views
 from mockfinra.identity.core import factors as registry
-from mockfinra.identity.core.factors import FactorOutcome, FactorPlugin, register
+from mockfinra.identity.core.factors import FactorKind, FactorOutcome, challenging, register, unregister
 from tests.authn_support import BASE, app_client, make_user, sign_in, state
 
 AUTHN = "/api/v1/authn/factors"
 
 
-class FakePush(FactorPlugin):
+class FakePush(FactorKind):
     factor_type = "mock:push"
     providers = ("MOCK",)
     id_prefixes = {"MOCK": "mpf"}
     amr = "swk"
-    response_field = None
+    answer_field = None
 
-    def enroll(self, ctx, db, user, provider, profile, call):
+    def enroll(self, ctx, db, user, provider, given):
         factor = self.new_factor(ctx, user, provider, "PENDING_ACTIVATION")
-        factor.profile = {"deviceName": profile.get("deviceName", "phone")}
+        factor.profile = {"deviceName": given.profile.get("deviceName", "phone")}
         factor.data = {"polls": 0}
         db.add(factor)
         return factor
 
-    def start_activation(self, ctx, db, txn, factor, call):
+    def start_activation(self, ctx, db, txn, factor, given):
         return FactorOutcome.challenge("WAITING")
+
+    def poll_activation(self, ctx, db, txn, factor, given):
+        factor.data["polls"] = factor.data.get("polls", 0) + 1
+        return FactorOutcome.success() if factor.data["polls"] >= 2 else FactorOutcome.challenge("WAITING")
+
+    def verify(self, ctx, db, txn, factor, given):
+        if not challenging(txn, factor):
+            return FactorOutcome.challenge("WAITING")
+        if factor.data.get("policy") == "deny":
+            return FactorOutcome.challenge("REJECTED")
+        return FactorOutcome.success()
+
+    def resend_challenge(self, ctx, db, txn, factor, given):
+        return FactorOutcome.challenge("WAITING")
+
+    def provision(self, ctx, db, user, spec: dict[str, Any], hash_cost):
+        factor = self.new_factor(ctx, user, "MOCK", "ACTIVE")
+        factor.data = {"policy": spec.get("pushPolicy", "approve")}
+        db.add(factor)
+        return factor, {"pushPolicy": factor.data["policy"]}
+
+
+class FakePushView(factor_views.FactorView):
+    factor_type = "mock:push"
 
     def activation_payload(self, ctx, links, factor):
         return {"factorResult": "WAITING"}
 
     def activation_links(self, links, txn, factor):
         return {"next": links.hal(f"{AUTHN}/{factor.id}/lifecycle/activate/poll", name="poll")}
-
-    def poll_activation(self, ctx, db, txn, factor, call):
-        factor.data["polls"] = factor.data.get("polls", 0) + 1
-        return FactorOutcome.success() if factor.data["polls"] >= 2 else FactorOutcome.challenge("WAITING")
-
-    def verify(self, ctx, db, txn, factor, call):
-        if txn.status != "MFA_CHALLENGE" or txn.factor_id != factor.id:
-            return FactorOutcome.challenge("WAITING")
-        if factor.data.get("policy") == "deny":
-            return FactorOutcome.challenge("REJECTED")
-        return FactorOutcome.success()
-
-    def resend_challenge(self, ctx, db, txn, factor, call):
-        return FactorOutcome.challenge("WAITING")
 
     def challenge_links(self, links, txn, factor):
         verify = f"{AUTHN}/{factor.id}/verify"
@@ -63,27 +75,23 @@ class FakePush(FactorPlugin):
     def policy_info(self, factor):
         return {"autoPushEnabled": False}
 
-    def provision(self, ctx, db, user, spec: dict[str, Any], hash_cost):
-        factor = self.new_factor(ctx, user, "MOCK", "ACTIVE")
-        factor.data = {"policy": spec.get("pushPolicy", "approve")}
-        db.add(factor)
-        return factor, {"pushPolicy": factor.data["policy"]}
-
 
 @pytest.fixture
 def fake_push() -> Iterator[None]:
     register(FakePush)
+    factor_views.register_view(FakePushView())
     try:
         yield
     finally:
-        registry._PLUGINS[:] = [p for p in registry._PLUGINS if type(p) is not FakePush]
+        unregister(FakePush)
+        factor_views.unregister_view(FakePush.factor_type)
 
 
 def test_registry_knows_the_built_in_factors() -> None:
-    kinds = {(p.factor_type, provider) for p in registry.all_plugins() for provider in p.providers}
+    kinds = {(k.factor_type, provider) for k in registry.all_kinds() for provider in k.providers}
     assert {("question", "OKTA"), ("token:software:totp", "GOOGLE"), ("token:software:totp", "OKTA")} <= kinds
-    assert registry.plugin_for("TOKEN:SOFTWARE:TOTP", "okta").id_prefixes["OKTA"] == "ost"
-    assert registry.plugin_for("question", "GOOGLE") is None
+    assert registry.kind_for("TOKEN:SOFTWARE:TOTP", "okta").id_prefixes["OKTA"] == "ost"
+    assert registry.kind_for("question", "GOOGLE") is None
 
 
 def test_push_like_enrollment_polls_until_activated(fake_push: None) -> None:
