@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from mockfinra.clock import parse_instant
 from mockfinra.errors import OktaError
-from mockfinra.identity.core.users import USER_TYPE_ID, profile_json
+from mockfinra.identity.classic.user_views import USER_TYPE_ID, profile_json
 from mockfinra.store.users import User
 
 Mode = Literal["filter", "search"]

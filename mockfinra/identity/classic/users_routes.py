@@ -18,6 +18,8 @@ from mockfinra.context import Context
 from mockfinra.deps import get_context
 from mockfinra.errors import OktaError, not_found
 from mockfinra.identity.classic import user_search
+from mockfinra.identity.classic import user_views
+from mockfinra.identity.core import lifecycle
 from mockfinra.identity.core import users as accounts
 from mockfinra.identity.core.sessions import get_active_session
 from mockfinra.links import Links
@@ -55,7 +57,7 @@ def _welcome_url(request: Request) -> Callable[[str], str]:
 
 
 def _user_response(user: User, request: Request) -> JSONResponse:
-    return JSONResponse(accounts.user_json(user, Links(request)))
+    return JSONResponse(user_views.user_json(user, Links(request)))
 
 
 @router.post("", dependencies=guarded)
@@ -70,7 +72,7 @@ def create_user(
     if nextLogin not in (None, "", "changePassword"):
         raise OktaError("E0000001", "nextLogin", ["nextLogin: the only supported value is changePassword"])
     profile = accounts.parse_profile(body.get("profile"), require_all=True)
-    password, recovery = accounts.parse_credentials(body.get("credentials"))
+    password, recovery = user_views.parse_credentials(body.get("credentials"))
     with ctx.store.transaction() as db:
         user = accounts.register_user(
             ctx,
@@ -102,7 +104,7 @@ def list_users(
     links = Links(request)
     with ctx.store.transaction() as db:
         page, more = user_search.run(db, query)
-        body = [accounts.user_json(user, links, collection=True) for user in page]
+        body = [user_views.user_json(user, links, collection=True) for user in page]
     response = JSONResponse(body)
     given = request.query_params.multi_items()
     self_query = urlencode(given, quote_via=quote)
@@ -140,7 +142,7 @@ def _update(
         profile = (
             accounts.parse_profile(raw_profile, require_all=replace) if raw_profile is not None else None
         )
-        password, recovery = accounts.parse_credentials(body.get("credentials"))
+        password, recovery = user_views.parse_credentials(body.get("credentials"))
         if profile is not None:
             accounts.apply_profile(ctx, db, user, profile, replace=replace)
         accounts.update_credentials(ctx, user, password, recovery)
@@ -168,7 +170,7 @@ def replace_user(
 def delete_user(id_or_login: str, ctx: Context = Depends(get_context)) -> Response:
     """First call deactivates (→ DEPROVISIONED), a call on a DEPROVISIONED user deletes it."""
     with ctx.store.transaction() as db:
-        accounts.delete_user(ctx, db, _load(db, id_or_login))
+        lifecycle.delete_user(ctx, db, _load(db, id_or_login))
     return Response(status_code=204)
 
 
@@ -184,7 +186,7 @@ def activate(
 ) -> dict[str, str]:
     with ctx.store.transaction() as db:
         user = _load(db, id_or_login)
-        return accounts.activate_user(ctx, db, user, send_email=sendEmail, welcome_url=_welcome_url(request))
+        return lifecycle.activate_user(ctx, db, user, send_email=sendEmail, welcome_url=_welcome_url(request))
 
 
 @router.post("/{id_or_login}/lifecycle/reactivate", dependencies=guarded)
@@ -196,7 +198,7 @@ def reactivate(
 ) -> dict[str, str]:
     with ctx.store.transaction() as db:
         user = _load(db, id_or_login)
-        return accounts.reactivate_user(
+        return lifecycle.reactivate_user(
             ctx, db, user, send_email=sendEmail, welcome_url=_welcome_url(request)
         )
 
@@ -204,28 +206,28 @@ def reactivate(
 @router.post("/{id_or_login}/lifecycle/deactivate", dependencies=guarded)
 def deactivate(id_or_login: str, ctx: Context = Depends(get_context)) -> dict[str, Any]:
     with ctx.store.transaction() as db:
-        accounts.deactivate_user(ctx, db, _load(db, id_or_login))
+        lifecycle.deactivate_user(ctx, db, _load(db, id_or_login))
     return {}
 
 
 @router.post("/{id_or_login}/lifecycle/suspend", dependencies=guarded)
 def suspend(id_or_login: str, ctx: Context = Depends(get_context)) -> dict[str, Any]:
     with ctx.store.transaction() as db:
-        accounts.suspend_user(ctx, db, _load(db, id_or_login))
+        lifecycle.suspend_user(ctx, db, _load(db, id_or_login))
     return {}
 
 
 @router.post("/{id_or_login}/lifecycle/unsuspend", dependencies=guarded)
 def unsuspend(id_or_login: str, ctx: Context = Depends(get_context)) -> dict[str, Any]:
     with ctx.store.transaction() as db:
-        accounts.unsuspend_user(ctx, _load(db, id_or_login))
+        lifecycle.unsuspend_user(ctx, _load(db, id_or_login))
     return {}
 
 
 @router.post("/{id_or_login}/lifecycle/unlock", dependencies=guarded)
 def unlock(id_or_login: str, ctx: Context = Depends(get_context)) -> dict[str, Any]:
     with ctx.store.transaction() as db:
-        accounts.unlock_user(ctx, _load(db, id_or_login))
+        lifecycle.unlock_user(ctx, _load(db, id_or_login))
     return {}
 
 
@@ -239,7 +241,7 @@ def expire_password(
     """→ PASSWORD_EXPIRED; returns the user, or `{tempPassword}` when one was asked for."""
     with ctx.store.transaction() as db:
         user = _load(db, id_or_login)
-        temporary = accounts.expire_password(ctx, user, temp_password=tempPassword)
+        temporary = lifecycle.expire_password(ctx, user, temp_password=tempPassword)
         if temporary is not None:
             return {"tempPassword": temporary}
         return _user_response(user, request)
@@ -248,5 +250,5 @@ def expire_password(
 @router.post("/{id_or_login}/lifecycle/reset_factors", dependencies=guarded)
 def reset_factors(id_or_login: str, ctx: Context = Depends(get_context)) -> dict[str, Any]:
     with ctx.store.transaction() as db:
-        accounts.reset_factors(ctx, db, _load(db, id_or_login))
+        lifecycle.reset_factors(ctx, db, _load(db, id_or_login))
     return {}

@@ -1,33 +1,26 @@
-"""User accounts: creation, profile, passwords, activation, lifecycle and the Okta user JSON.
+"""User accounts: creation, profile, credentials, activation tokens and the invitation.
 
-Plain Python over the store and the clock. The Users API (`identity/users_api.py`) and the control plane
-call these; routers only translate to and from the wire.
+Plain Python over the store and the clock. The lifecycle operations are in `lifecycle`; the Okta user JSON
+is the classic API's (`identity/classic/user_views.py`).
 """
 
 from __future__ import annotations
 
 import re
-import secrets
-import string
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, Callable, Iterable
 
 from sqlalchemy.orm import Session
 
 from mockfinra.clock import isoformat_z
 from mockfinra.context import Context
-from mockfinra.errors import OktaError, validation_error
+from mockfinra.errors import validation_error
 from mockfinra.identity.core.passwords import policy_violations
-from mockfinra.links import Links
 from mockfinra.security import digest, hash_secret, new_id, new_token
 from mockfinra.store.users import ENTITLEMENTS, USER_STATUSES, User, find_user_by_login
 
 ACTIVATION_TOKEN_TTL = timedelta(days=7)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-#: The one user type of the org (Okta shows `type: {id}` on every user).
-USER_TYPE_ID = "oty1mockfinraDefault"
-OKTA_PROVIDER = {"type": "OKTA", "name": "OKTA"}
 
 #: Profile attributes kept in their own columns (Okta name → User attribute).
 CORE_PROFILE = {
@@ -177,6 +170,13 @@ def set_password(ctx: Context, user: User, password: str, field: str = "password
     user.last_updated_at = now
 
 
+def set_status(ctx: Context, user: User, status: str) -> None:
+    now = ctx.clock.now()
+    user.status = status
+    user.status_changed_at = now
+    user.last_updated_at = now
+
+
 def issue_activation_token(ctx: Context, user: User) -> str:
     """A fresh activation token (the previous one stops working); returns the token itself."""
     token = new_token(nbytes=15)
@@ -271,41 +271,6 @@ def apply_profile(ctx: Context, db: Session, user: User, values: dict[str, Any],
     user.last_updated_at = ctx.clock.now()
 
 
-def parse_credentials(raw: Any) -> tuple[str | None, dict[str, Any] | None]:
-    """`credentials` → (password value or None, recovery_question {question, answer} or None)."""
-    if raw is None:
-        return None, None
-    if not isinstance(raw, dict):
-        raise validation_error("credentials", ["credentials: must be an object"])
-    password: str | None = None
-    question: dict[str, Any] | None = None
-    raw_password = raw.get("password")
-    if raw_password is not None:
-        if not isinstance(raw_password, dict):
-            raise validation_error("password", ['password: must be an object {"value": "..."}'])
-        if "hash" in raw_password or "hook" in raw_password:
-            raise validation_error(
-                "password", ["password: imported hashes and password hooks are not supported by mockfinra"]
-            )
-        value = raw_password.get("value")
-        if value is not None:
-            if not isinstance(value, str):
-                raise validation_error("password", ["password.value: must be a string"])
-            if len(value) > 72:
-                raise validation_error("password", ["password.value: must be at most 72 characters"])
-            password = value
-    raw_question = raw.get("recovery_question")
-    if raw_question is not None:
-        if not isinstance(raw_question, dict) or not all(
-            isinstance(raw_question.get(key), (str, type(None))) for key in ("question", "answer")
-        ):
-            raise validation_error(
-                "recovery_question", ['recovery_question: must be an object {"question", "answer"}']
-            )
-        question = raw_question
-    return password, question
-
-
 def register_user(
     ctx: Context,
     db: Session,
@@ -363,83 +328,6 @@ def update_credentials(
         user.last_updated_at = ctx.clock.now()
 
 
-# --- lifecycle ----------------------------------------------------------------------------------------
-
-#: operation → (link relation, statuses it is allowed from)
-LIFECYCLE: dict[str, tuple[str, frozenset[str]]] = {
-    "activate": ("activate", frozenset({"STAGED", "DEPROVISIONED"})),
-    "reactivate": ("reactivate", frozenset({"PROVISIONED", "RECOVERY"})),
-    "deactivate": ("deactivate", frozenset(set(USER_STATUSES) - {"DEPROVISIONED"})),
-    "suspend": ("suspend", frozenset({"ACTIVE"})),
-    "unsuspend": ("unsuspend", frozenset({"SUSPENDED"})),
-    "unlock": ("unlock", frozenset({"LOCKED_OUT"})),
-    "expire_password": ("expirePassword", frozenset({"ACTIVE", "PASSWORD_EXPIRED", "RECOVERY"})),
-    "reset_factors": ("resetFactors", frozenset(set(USER_STATUSES) - {"DEPROVISIONED", "STAGED"})),
-}
-
-
-def allowed(operation: str, user: User) -> bool:
-    """Whether a lifecycle operation is allowed in the user's status (also decides the user's links)."""
-    if user.status not in LIFECYCLE[operation][1]:
-        return False
-    if operation == "expire_password":
-        return user.password_hash is not None
-    if operation == "reset_factors":
-        return bool(user.factors)
-    return True
-
-
-def set_status(ctx: Context, user: User, status: str) -> None:
-    now = ctx.clock.now()
-    user.status = status
-    user.status_changed_at = now
-    user.last_updated_at = now
-
-
-def activate_user(
-    ctx: Context, db: Session, user: User, *, send_email: bool, welcome_url: Callable[[str], str]
-) -> dict[str, str]:
-    """STAGED/DEPROVISIONED → ACTIVE (has a password) or PROVISIONED (must finish the welcome flow)."""
-    if user.status not in LIFECYCLE["activate"][1]:
-        # ASSUMPTION: Okta answers E0000016 for every status other than STAGED and DEPROVISIONED.
-        raise OktaError("E0000016")
-    now = ctx.clock.now()
-    if user.password_hash is not None:
-        set_status(ctx, user, "ACTIVE")
-        user.activated_at = now
-        user.failed_password_attempts = 0
-        user.failed_factor_attempts = 0
-        user.locked_at = None
-        if send_email:
-            # ASSUMPTION: a user who already has a password gets no invitation (Okta: "do not send a
-            # one-time activation token when activating users with an assigned password").
-            return {}
-    else:
-        set_status(ctx, user, "PROVISIONED")
-    return _invite(ctx, db, user, send_email, welcome_url)
-
-
-def reactivate_user(
-    ctx: Context, db: Session, user: User, *, send_email: bool, welcome_url: Callable[[str], str]
-) -> dict[str, str]:
-    """PROVISIONED/RECOVERY: restart the activation with a new token (the old link stops working)."""
-    _require("reactivate", user)
-    if user.status != "PROVISIONED":
-        set_status(ctx, user, "PROVISIONED")
-    return _invite(ctx, db, user, send_email, welcome_url)
-
-
-def _invite(
-    ctx: Context, db: Session, user: User, send_email: bool, welcome_url: Callable[[str], str]
-) -> dict[str, str]:
-    token = issue_activation_token(ctx, user)
-    url = welcome_url(token)
-    if send_email:
-        send_invitation(ctx, db, user, url)
-        return {}
-    return {"activationUrl": url, "activationToken": token}
-
-
 def send_invitation(ctx: Context, db: Session, user: User, activation_url: str) -> None:
     """Capture the invitation email (the link is extracted into the message's `link`)."""
     from mockfinra.outbox.messages import record
@@ -469,159 +357,3 @@ def send_invitation(ctx: Context, db: Session, user: User, activation_url: str) 
         meta={"kind": "activation", "userId": user.id},
     )
 
-
-def deactivate_user(ctx: Context, db: Session, user: User) -> None:
-    """Any status but DEPROVISIONED → DEPROVISIONED; the user's sessions end."""
-    from mockfinra.identity.core.sessions import end_user_sessions
-
-    _require("deactivate", user)
-    set_status(ctx, user, "DEPROVISIONED")
-    user.activation_token_digest = None
-    user.activation_expires_at = None
-    end_user_sessions(db, user.id)
-
-
-def suspend_user(ctx: Context, db: Session, user: User) -> None:
-    """ACTIVE → SUSPENDED (Okta documents 400 E0000001 for any other status)."""
-    from mockfinra.identity.core.sessions import end_user_sessions
-
-    if user.status != "ACTIVE":
-        raise validation_error("user", [f"Cannot suspend a user whose status is {user.status}."])
-    set_status(ctx, user, "SUSPENDED")
-    end_user_sessions(db, user.id)
-
-
-def unsuspend_user(ctx: Context, user: User) -> None:
-    """SUSPENDED → ACTIVE (Okta documents 400 E0000001 for any other status)."""
-    if user.status != "SUSPENDED":
-        raise validation_error("user", [f"Cannot unsuspend a user whose status is {user.status}."])
-    set_status(ctx, user, "ACTIVE")
-
-
-def unlock_user(ctx: Context, user: User) -> None:
-    """LOCKED_OUT → ACTIVE with the failed-attempt counters reset; any other status is E0000032."""
-    if user.status != "LOCKED_OUT":
-        raise OktaError("E0000032", causes=["The user is not locked out."])
-    set_status(ctx, user, "ACTIVE")
-    user.failed_password_attempts = 0
-    user.failed_factor_attempts = 0
-    user.locked_at = None
-
-
-def expire_password(ctx: Context, user: User, *, temp_password: bool) -> str | None:
-    """→ PASSWORD_EXPIRED: the next sign-in must change the password. With `temp_password` the password
-    is first replaced by a random one, which is returned."""
-    _require("expire_password", user)
-    if user.password_hash is None:
-        raise OktaError("E0000038", causes=["The user has no password to expire."])
-    temporary = None
-    if temp_password:
-        temporary = _temporary_password(ctx, user.login)
-        set_password(ctx, user, temporary)
-    set_status(ctx, user, "PASSWORD_EXPIRED")
-    return temporary
-
-
-def _temporary_password(ctx: Context, login: str) -> str:
-    settings = ctx.settings
-    length = max(settings.password_min_length, 12)
-    alphabet = string.ascii_letters + string.digits
-    while True:
-        chars = [secrets.choice(string.ascii_lowercase) for _ in range(max(settings.password_min_lower, 1))]
-        chars += [secrets.choice(string.ascii_uppercase) for _ in range(max(settings.password_min_upper, 1))]
-        chars += [secrets.choice(string.digits) for _ in range(max(settings.password_min_number, 1))]
-        chars += [secrets.choice("!#%*+-=?") for _ in range(settings.password_min_symbol)]
-        chars += [secrets.choice(alphabet) for _ in range(max(0, length - len(chars)))]
-        secrets.SystemRandom().shuffle(chars)
-        candidate = "".join(chars)
-        if not policy_violations(candidate, login, settings):
-            return candidate
-
-
-def reset_factors(ctx: Context, db: Session, user: User) -> None:
-    """Remove every enrolled factor (the user enrolls again at the next sign-in)."""
-    if user.status not in LIFECYCLE["reset_factors"][1]:
-        raise OktaError("E0000038")
-    user.factors.clear()  # delete-orphan: the rows go at flush
-    user.failed_factor_attempts = 0
-    user.last_updated_at = ctx.clock.now()
-
-
-def delete_user(ctx: Context, db: Session, user: User) -> bool:
-    """Okta's DELETE: the first call deactivates, a call on a DEPROVISIONED user deletes. True if deleted."""
-    if user.status != "DEPROVISIONED":
-        deactivate_user(ctx, db, user)
-        return False
-    db.delete(user)
-    db.flush()
-    return True
-
-
-def _require(operation: str, user: User) -> None:
-    if user.status not in LIFECYCLE[operation][1]:
-        raise OktaError("E0000038")
-
-
-# --- the Okta user JSON -------------------------------------------------------------------------------
-
-
-def _when(moment: datetime | None) -> str | None:
-    return isoformat_z(moment) if moment else None
-
-
-def profile_json(user: User) -> dict[str, Any]:
-    profile: dict[str, Any] = {
-        "login": user.login,
-        "email": user.email,
-        "firstName": user.first_name,
-        "lastName": user.last_name,
-        "mobilePhone": user.mobile_phone,
-        "entitlements": list(user.entitlements or []),
-    }
-    for key, value in (user.profile_extra or {}).items():
-        profile.setdefault(key, value)
-    return profile
-
-
-def credentials_json(user: User) -> dict[str, Any]:
-    """What Okta shows of the credentials: that a password exists, the question; never a secret."""
-    credentials: dict[str, Any] = {}
-    if user.password_hash:
-        credentials["password"] = {}
-    if user.recovery_question:
-        credentials["recovery_question"] = {"question": user.recovery_question}
-    credentials["provider"] = dict(OKTA_PROVIDER)
-    return credentials
-
-
-def user_links(user: User, links: Links) -> dict[str, Any]:
-    """The link relations allowed in the user's current status (Okta: lifecycle operations + self)."""
-    base = f"/api/v1/users/{user.id}"
-    out: dict[str, Any] = {}
-    for operation, (relation, _statuses) in LIFECYCLE.items():
-        if allowed(operation, user):
-            out[relation] = links.hal(f"{base}/lifecycle/{operation}", "POST")
-    out["self"] = links.hal(base, method=None)
-    return out
-
-
-def user_json(user: User, links: Links, *, collection: bool = False) -> dict[str, Any]:
-    """The Okta user object. In a collection only the `self` link is given, as Okta does."""
-    return {
-        "id": user.id,
-        "status": user.status,
-        "created": _when(user.created_at),
-        "activated": _when(user.activated_at),
-        "statusChanged": _when(user.status_changed_at),
-        "lastLogin": _when(user.last_login_at),
-        "lastUpdated": _when(user.last_updated_at),
-        "passwordChanged": _when(user.password_changed_at),
-        "type": {"id": USER_TYPE_ID},
-        "profile": profile_json(user),
-        "credentials": credentials_json(user),
-        "_links": (
-            {"self": links.hal(f"/api/v1/users/{user.id}", method=None)}
-            if collection
-            else user_links(user, links)
-        ),
-    }
