@@ -11,9 +11,10 @@ from typing import Any, Optional
 
 import typer
 
-from mockfinra.download import cli as certs_cli
 from mockfinra.control_client import totp_command, users_app
+from mockfinra.download import cli as certs_cli
 from mockfinra.refdata.cli import files_app
+from mockfinra.server_address import server_url, settings_from
 
 app = typer.Typer(
     help="mockfinra: a local, offline emulator of FINRA's NTF (NASDAQ MFA, TRAQS, reference-data API).",
@@ -24,13 +25,6 @@ app.add_typer(certs_cli.app, name="certs")
 app.add_typer(files_app, name="files")
 app.add_typer(users_app, name="users")
 app.command("totp")(totp_command)
-
-
-def settings_from(**overrides: Any) -> Any:
-    """Settings from the environment, with the command line's explicit options on top."""
-    from mockfinra.settings import Settings
-
-    return Settings(**{key: value for key, value in overrides.items() if value is not None})
 
 
 @app.command()
@@ -51,10 +45,9 @@ def serve(
 ) -> None:
     """Start every site (MFA service, TRAQS, API download, legacy download) on one port."""
     from mockfinra.app import create_app
+    from mockfinra.download.tls import TlsConfigError, uvicorn_tls_options
     from mockfinra.outbox.serving import run_uvicorn
     from mockfinra.seed import SeedError, load_initial_state, read_seed
-
-    from mockfinra.download.tls import TlsConfigError, uvicorn_tls_options
 
     settings = settings_from(
         host=host, port=port, seed=seed, db=db, log_level=log_level, tls_cert=tls_cert, tls_key=tls_key, tls_ca=tls_ca
@@ -77,11 +70,6 @@ def serve(
     run_uvicorn(application, host=settings.host, port=settings.port, log_level=settings.log_level, **tls_options)
 
 
-def reachable_host(host: str) -> str:
-    """The address a person can open: a wildcard bind is reachable on loopback."""
-    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
-
-
 def print_banner(settings: Any, ctx: Any) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -89,7 +77,7 @@ def print_banner(settings: Any, ctx: Any) -> None:
     from mockfinra.seed import seed_summary
 
     console = Console(highlight=False)
-    base = f"{'https' if settings.tls_cert else 'http'}://{reachable_host(settings.host)}:{settings.port}"
+    base = server_url(settings)
     console.print(f"[bold]mockfinra[/] — FINRA NTF emulator — state: {settings.db}")
     sites = Table(box=None, show_header=False, pad_edge=False)
     sites.add_column(no_wrap=True)
@@ -133,9 +121,7 @@ def healthcheck(
 ) -> None:
     """Exit 0 when the configured server answers `/_mock/ready` with 200 (for Docker HEALTHCHECK)."""
     settings = settings_from(host=host, port=port)
-    target = reachable_host(settings.host)
-    scheme = "https" if settings.tls_cert else "http"
-    url = f"{scheme}://{target}:{settings.port}/_mock/ready"
+    url = f"{server_url(settings)}/_mock/ready"
     # Under TLS the server certificate comes from the mock's own CA: a loopback liveness probe skips verification.
     context = ssl._create_unverified_context() if settings.tls_cert else None  # noqa: S323
     try:

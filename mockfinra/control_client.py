@@ -23,15 +23,14 @@ class ControlPlaneError(Exception):
 def base_url(url: str | None) -> str:
     if url:
         return url.rstrip("/")
-    from mockfinra.cli import reachable_host, settings_from
+    from mockfinra.server_address import server_url, settings_from
 
-    settings = settings_from()
-    return f"{'https' if settings.tls_cert else 'http'}://{reachable_host(settings.host)}:{settings.port}"
+    return server_url(settings_from())
 
 
 def call(url: str | None, token: str | None, method: str, path: str, body: Any = None) -> Any:
     """One JSON call to the control plane; ControlPlaneError with the server's message on failure."""
-    from mockfinra.cli import settings_from
+    from mockfinra.server_address import settings_from
 
     token = token or settings_from().admin_token
     request = urllib.request.Request(base_url(url) + path, method=method)

@@ -32,7 +32,7 @@ CsvList = Annotated[list[str], NoDecode, BeforeValidator(_split_csv)]
 def _check_smtp_url(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
-    from mockfinra.outbox.relay import parse_smtp_url
+    from mockfinra.outbox.smtp_url import parse_smtp_url
 
     parse_smtp_url(value)  # ValueError → a settings validation error naming smtp_url
     return value.strip()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from mockfinra.resources import DATA_DIR
 
@@ -61,6 +61,38 @@ class Catalogue:
     fingerprint: str
 
 
+#: columns a changes file may carry besides fields: dividend details, dates and the record id
+DIVIDEND_FIELDS = ("DVDND_TYPE_CD", "CASH_DVDND_AM", "DCLRTN_DT", "EX_DT", "RCRD_DT", "PYBL_DT")
+SPECIAL_COLUMNS = ("LIST_DT", "EFFECTIVE_DT", "DAILY_LIST_TS", "RCRD_ID")
+REQUIRED_EVENTS = ("add", "delete", "change")
+
+
+def check_columns(spec: FileSpec, fields: Sequence[str]) -> None:
+    """Raise CatalogueError when a column cannot be filled for the file's kind."""
+    where = f"file {spec.facility}/{spec.code}"
+    if spec.view == "inactive" and (spec.lookback_weekdays <= 0 or spec.kind not in SNAPSHOT_KINDS):
+        raise CatalogueError(f"{where}: an inactive view is for masters and needs lookback_weekdays > 0")
+    for column, values in spec.events.items():
+        missing = [kind for kind in REQUIRED_EVENTS if kind not in values]
+        if missing:
+            raise CatalogueError(f"{where}: events.{column} lacks {', '.join(missing)}")
+    for column in spec.columns:
+        if column in fields:
+            continue
+        if spec.kind in SNAPSHOT_KINDS:
+            raise CatalogueError(f"{where}: column {column} is not a field of universe {spec.universe}")
+        if spec.kind == "dividends":
+            if column not in DIVIDEND_FIELDS:
+                raise CatalogueError(f"{where}: column {column} is neither a security nor a dividend field")
+            continue
+        base = column[4:] if column[:4].upper() in ("NEW_", "OLD_") else None
+        if column.upper() in SPECIAL_COLUMNS or column in spec.events or (base and base in fields):
+            continue
+        raise CatalogueError(
+            f"{where}: column {column} is unknown (not a field, NEW_/OLD_ field, event or date column)"
+        )
+
+
 def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
     import hashlib
 
@@ -77,7 +109,6 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
 
 def _parse(data: dict[str, Any], fingerprint: str) -> Catalogue:
     from mockfinra.refdata.families import FIELDS
-    from mockfinra.refdata.layout import check_columns
 
     facilities = {str(item["code"]).upper(): str(item.get("name", "")) for item in data.get("facilities", [])}
     universes: dict[str, UniverseSpec] = {}

@@ -19,9 +19,6 @@ if TYPE_CHECKING:
 DELIMITER = "|"
 NEWLINE = "\n"
 TRAILER_TAG = "TRAILER"
-DIVIDEND_FIELDS = ("DVDND_TYPE_CD", "CASH_DVDND_AM", "DCLRTN_DT", "EX_DT", "RCRD_DT", "PYBL_DT")
-SPECIAL_COLUMNS = ("LIST_DT", "EFFECTIVE_DT", "DAILY_LIST_TS", "RCRD_ID")
-REQUIRED_EVENTS = ("add", "delete", "change")
 
 
 def header(spec: FileSpec) -> str:
@@ -30,34 +27,6 @@ def header(spec: FileSpec) -> str:
 
 def trailer(count: int, day: date) -> str:
     return f"{TRAILER_TAG}{DELIMITER}{count}{DELIMITER}{yyyymmdd(day)}"
-
-
-def check_columns(spec: FileSpec, fields: Sequence[str]) -> None:
-    """Raise CatalogueError when a column cannot be filled for the file's kind."""
-    from mockfinra.refdata.catalogue import SNAPSHOT_KINDS, CatalogueError
-
-    where = f"file {spec.facility}/{spec.code}"
-    if spec.view == "inactive" and (spec.lookback_weekdays <= 0 or spec.kind not in SNAPSHOT_KINDS):
-        raise CatalogueError(f"{where}: an inactive view is for masters and needs lookback_weekdays > 0")
-    for column, values in spec.events.items():
-        missing = [kind for kind in REQUIRED_EVENTS if kind not in values]
-        if missing:
-            raise CatalogueError(f"{where}: events.{column} lacks {', '.join(missing)}")
-    for column in spec.columns:
-        if column in fields:
-            continue
-        if spec.kind in SNAPSHOT_KINDS:
-            raise CatalogueError(f"{where}: column {column} is not a field of universe {spec.universe}")
-        if spec.kind == "dividends":
-            if column not in DIVIDEND_FIELDS:
-                raise CatalogueError(f"{where}: column {column} is neither a security nor a dividend field")
-            continue
-        base = column[4:] if column[:4].upper() in ("NEW_", "OLD_") else None
-        if column.upper() in SPECIAL_COLUMNS or column in spec.events or (base and base in fields):
-            continue
-        raise CatalogueError(
-            f"{where}: column {column} is unknown (not a field, NEW_/OLD_ field, event or date column)"
-        )
 
 
 def snapshot_rows(spec: FileSpec, fields: Sequence[str]) -> Callable[[list[list[str]]], list[str]]:

@@ -11,6 +11,7 @@ import pkgutil
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, Iterator
 
 from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
@@ -65,10 +66,9 @@ class Base(DeclarativeBase):
 
 def _load_models() -> None:
     """Import every module of this package so all tables are registered on `Base.metadata`."""
-    import mockfinra.store as package
-
-    for module in pkgutil.iter_modules(package.__path__):
-        importlib.import_module(f"{package.__name__}.{module.name}")
+    package = __name__.rpartition(".")[0]
+    for module in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        importlib.import_module(f"{package}.{module.name}")
 
 
 def _sqlite_pragmas(engine: Engine, in_memory: bool) -> None:

@@ -18,6 +18,7 @@ from mockfinra.clock import isoformat_z
 from mockfinra.context import Context
 from mockfinra.deps import get_context
 from mockfinra.errors import ClientError, OktaError, not_found
+from mockfinra.identity.classic.users_routes import require_api_token
 from mockfinra.identity.core.sessions import (
     close_session,
     get_active_session,
@@ -25,7 +26,6 @@ from mockfinra.identity.core.sessions import (
     refresh_session,
     start_session,
 )
-from mockfinra.identity.classic.users_routes import require_api_token
 from mockfinra.links import SITE_PREFIXES, Links
 from mockfinra.security import new_token
 from mockfinra.store.sessions import WebSession

@@ -17,8 +17,7 @@ from mockfinra.admin import presented_token
 from mockfinra.context import Context
 from mockfinra.deps import get_context
 from mockfinra.errors import OktaError, not_found
-from mockfinra.identity.classic import user_search
-from mockfinra.identity.classic import user_views
+from mockfinra.identity.classic import user_search, user_views
 from mockfinra.identity.core import lifecycle
 from mockfinra.identity.core import users as accounts
 from mockfinra.identity.core.sessions import get_active_session

@@ -29,12 +29,6 @@ from mockfinra.errors import (
 )
 from mockfinra.identity.core import lockout
 from mockfinra.identity.core import policy as rules
-from mockfinra.identity.core.transactions import (
-    Handle,
-    create_transaction,
-    end_transaction,
-    load_transaction,
-)
 from mockfinra.identity.core.factors import (
     FactorInput,
     FactorKind,
@@ -44,6 +38,12 @@ from mockfinra.identity.core.factors import (
 )
 from mockfinra.identity.core.passwords import policy_violations
 from mockfinra.identity.core.sessions import issue_session_token
+from mockfinra.identity.core.transactions import (
+    Handle,
+    create_transaction,
+    end_transaction,
+    load_transaction,
+)
 from mockfinra.identity.core.users import set_password
 from mockfinra.security import digest, hash_secret, verify_secret
 from mockfinra.store.users import Factor, User, find_user_by_login, get_factor

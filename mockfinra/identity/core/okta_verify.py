@@ -20,7 +20,7 @@ from urllib.parse import quote, urlencode
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mockfinra.clock import isoformat_z, parse_instant
+from mockfinra.clock import parse_instant
 from mockfinra.errors import ClientError, validation_error
 from mockfinra.security import new_id
 from mockfinra.store.pushes import Push, find_pushes, get_push
@@ -199,26 +199,6 @@ def list_pushes(ctx: Context, db: Session, login: str | None, status: str | None
     return [push for push in pushes if status is None or push.status == status]
 
 
-def push_json(push: Push) -> dict[str, Any]:
-    return {
-        "id": push.id,
-        "login": push.login,
-        "userId": push.user_id,
-        "factorId": push.factor_id,
-        "status": push.status,
-        "policy": push.policy,
-        "numberChallenge": push.correct_answer is not None,
-        "correctAnswer": push.correct_answer,
-        "choices": list(push.choices or []),
-        "clientIp": push.client_ip,
-        "userAgent": push.user_agent,
-        "city": push.city,
-        "createdAt": isoformat_z(push.created_at),
-        "expiresAt": isoformat_z(push.expires_at),
-        "resolvedAt": isoformat_z(push.resolved_at) if push.resolved_at else None,
-    }
-
-
 # --- enrollment -----------------------------------------------------------------------------------
 
 
@@ -265,19 +245,6 @@ def enrollment_uri(ctx: Context, factor: Factor, user: User) -> str | None:
         quote_via=lambda text, *_: quote(text, safe=":/"),
     )
     return f"otpauth://totp/{label}?{query}"
-
-
-def enrollment_json(ctx: Context, factor: Factor, user: User) -> dict[str, Any]:
-    expires = activation_expires_at(factor)
-    return {
-        "factorId": factor.id,
-        "login": user.login,
-        "userId": user.id,
-        "status": activation_state(ctx, factor),
-        "createdAt": isoformat_z(factor.created_at),
-        "expiresAt": isoformat_z(expires) if expires else None,
-        "activationUri": enrollment_uri(ctx, factor, user),
-    }
 
 
 def activate_enrollment(ctx: Context, db: Session, factor_id: str) -> tuple[Factor, User]:

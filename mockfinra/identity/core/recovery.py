@@ -30,8 +30,7 @@ from sqlalchemy.orm import Session
 
 from mockfinra.clock import isoformat_z
 from mockfinra.errors import OktaError, invalid_state, invalid_token, validation_error
-from mockfinra.identity.core import phones
-from mockfinra.identity.core import lockout
+from mockfinra.identity.core import lockout, phones
 from mockfinra.identity.core.authn import AuthnResult
 from mockfinra.identity.core.transactions import (
     Handle,

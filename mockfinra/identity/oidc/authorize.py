@@ -15,13 +15,13 @@ from urllib.parse import urlencode
 from sqlalchemy.orm import Session
 
 from mockfinra.context import Context
+from mockfinra.identity.core.sessions import get_active_session, start_session
 from mockfinra.identity.oidc.clients import (
     find_client,
     redirect_uri_allowed,
     supported_scopes,
 )
 from mockfinra.identity.oidc.codes import PKCE_VALUE, issue_code
-from mockfinra.identity.core.sessions import get_active_session, start_session
 from mockfinra.links import Links
 from mockfinra.store.users import User, get_user
 

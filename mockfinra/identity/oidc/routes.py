@@ -17,6 +17,7 @@ from mockfinra.context import Context
 from mockfinra.deps import get_context
 from mockfinra.error_responses import generic_error
 from mockfinra.errors import OAuthError
+from mockfinra.identity.core.sessions import close_session, get_active_session
 from mockfinra.identity.oidc import authorize, introspection, keys, metadata
 from mockfinra.identity.oidc.clients import Client, find_client, redirect_uri_allowed
 from mockfinra.identity.oidc.grants import authenticate_client, exchange
@@ -34,7 +35,6 @@ from mockfinra.identity.oidc.tokens import (
     user_claims,
     verify_access_token,
 )
-from mockfinra.identity.core.sessions import close_session, get_active_session
 from mockfinra.links import Links
 from mockfinra.store.users import get_user
 

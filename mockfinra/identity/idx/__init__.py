@@ -1,0 +1,1 @@
+"""Okta Identity Engine's IDX protocol (`/idp/idx/*`) over the identity domain (`identity.core`)."""
