@@ -1,0 +1,1 @@
+"""The identity domain: users, factors, authn transactions, lockout, sessions and recovery (see `identity`)."""
