@@ -88,6 +88,10 @@ class Clock:
                 self._frozen_at = None
         return self.now()
 
+    def to_wall(self, moment: datetime) -> datetime:
+        """The wall-clock instant that is as far from the wall clock's now as `moment` is from the mock now."""
+        return moment - (self.now() - self._wall())
+
     def snapshot(self) -> dict[str, object]:
         now = self.now()
         return {

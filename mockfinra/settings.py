@@ -79,6 +79,12 @@ class Settings(BaseSettings):
         description="real host names served the legacy download host at /",
     )
 
+    era: Literal["2021", "2024", "2026"] = Field(
+        default="2024",
+        description="which NASDAQ MFA service to play: 2021 (Okta Classic, certificate API access), 2024 "
+        "(Identity Engine, MFA refresh tokens) or 2026 (SMS and voice retired); see mockfinra/eras.py",
+    )
+
     # --- clock -------------------------------------------------------------------------------
     clock_start: str | None = Field(
         default=None, description="ISO-8601 instant the mock clock starts at (default: real time)"
@@ -108,8 +114,10 @@ class Settings(BaseSettings):
     )
 
     # --- lockout (FINRA: 5 failed logins since 2023-10-30) -------------------------------------
-    lockout_threshold: int = Field(
-        default=5, description="consecutive failed passwords that lock the account (FINRA: 5)"
+    lockout_threshold: int | None = Field(
+        default=None,
+        description="consecutive failed passwords that lock the account; unset: the era's (FINRA: 10 until "
+        "2023-10-30, then 5); 0 never locks",
     )
     lockout_auto_unlock_minutes: int = Field(
         default=0, description="0 = stays locked until unlocked (Okta default); ASSUMPTION"
@@ -186,11 +194,20 @@ class Settings(BaseSettings):
 
     # --- OAuth 2.0 / OIDC and downloads --------------------------------------------------------
     access_token_ttl_seconds: int = Field(default=3600, description="access token (JWT) lifetime")
+    token_times: Literal["real", "mock"] = Field(
+        default="real",
+        description="times inside JWTs (iat, exp, auth_time): the wall-clock counterpart of the mock time, so "
+        "real clients accept them after the mock clock moves (expiry itself always follows the mock clock); "
+        "or the mock time itself",
+    )
     id_token_ttl_seconds: int = Field(default=3600, description="ID token lifetime")
     refresh_token_ttl_days: int = Field(
         default=90, description="refresh token lifetime (ASSUMPTION: 90 days)"
     )
-    auth_code_ttl_seconds: int = Field(default=60, description="authorization code lifetime")
+    auth_code_ttl_seconds: int = Field(default=60, description="authorization (and interaction) code lifetime")
+    idx_interaction_ttl_seconds: int = Field(
+        default=600, description="lifetime of an Identity Engine interaction handle (ASSUMPTION: 10 minutes)"
+    )
     refresh_token_rotation: bool = Field(
         default=False,
         description="issue a new refresh token on each use (ASSUMPTION default: no, FINRA users paste one into scripts)",

@@ -46,6 +46,7 @@ from mockfinra.identity.core.transactions import (
 )
 from mockfinra.identity.core.users import set_password
 from mockfinra.security import digest, hash_secret, verify_secret
+from mockfinra.store.authn import Transaction
 from mockfinra.store.users import Factor, User, find_user_by_login, get_factor
 
 #: statuses whose users may sign in with a password (LOCKED_OUT answers with the lockout response)
@@ -58,7 +59,11 @@ SAME_PASSWORD = "password: Password cannot be your current password."
 
 @dataclass
 class AuthnResult:
-    """What a request produced: a live transaction, SUCCESS, LOCKED_OUT, or a cancelled transaction."""
+    """What a request produced: a live transaction, SUCCESS, LOCKED_OUT, or a cancelled transaction.
+
+    SUCCESS carries a one-time `session_token`, or for an Identity Engine sign-in bound to an OAuth
+    interaction its `interaction_code`.
+    """
 
     kind: str  # "transaction" | "success" | "locked_out" | "cancelled"
     handle: Handle | None = None
@@ -66,6 +71,9 @@ class AuthnResult:
     session_token: str | None = None
     expires_at: datetime | None = None
     relay_state: str | None = None
+    interaction_code: str | None = None
+    #: the transaction that ended with this result (its data, for the wire format that renders it)
+    ended: Transaction | None = None
 
 
 # --- primary authentication ----------------------------------------------------------------------
@@ -94,6 +102,31 @@ def locked_out(ctx: Context, relay_state: str | None, commit: bool) -> AuthnResu
     return AuthnResult("locked_out", relay_state=relay_state)
 
 
+def sign_in_user(db: Session, login: str) -> User | None:
+    """The user a login names, if that user may sign in with a password (else None: look unknown)."""
+    user = find_user_by_login(db, login)
+    if user is None or user.status not in SIGN_IN_STATUSES or not user.password_hash:
+        return None
+    return user
+
+
+def check_password(ctx: Context, user: User | None, password: str) -> str:
+    """One password check with the same cost for every user: `ok`, `failed` (counted), `locked` (the
+    account is or just became locked) or `unknown` (no such user: nothing is counted)."""
+    if user is not None:
+        lockout.auto_unlock(ctx, user)
+    if user is None or user.status not in SIGN_IN_STATUSES or not user.password_hash:
+        verify_secret(password, _dummy_hash(ctx))
+        return "unknown"
+    if user.status == "LOCKED_OUT":
+        verify_secret(password, user.password_hash)
+        return "locked"
+    if not verify_secret(password, user.password_hash):
+        return "locked" if lockout.password_failed(ctx, user) else "failed"
+    user.failed_password_attempts = 0
+    return "ok"
+
+
 def primary_authentication(
     ctx: Context,
     db: Session,
@@ -104,19 +137,14 @@ def primary_authentication(
 ) -> AuthnResult:
     """`POST /api/v1/authn {username, password}`. Unknown user and wrong password look the same."""
     user = find_user_by_login(db, username)
-    if user is not None:
-        lockout.auto_unlock(ctx, user)
-    if user is None or user.status not in SIGN_IN_STATUSES or not user.password_hash:
-        verify_secret(password, _dummy_hash(ctx))
+    checked = check_password(ctx, user, password)
+    if checked == "unknown":
         raise authentication_failed()
-    if user.status == "LOCKED_OUT":
-        verify_secret(password, user.password_hash)
+    if checked == "locked":
         return locked_out(ctx, relay_state, commit=True)
-    if not verify_secret(password, user.password_hash):
-        if lockout.password_failed(ctx, user):
-            return locked_out(ctx, relay_state, commit=True)
+    if checked == "failed":
         raise authentication_failed(commit=True)
-    user.failed_password_attempts = 0
+    assert user is not None
     handle = create_transaction(
         ctx,
         db,
@@ -214,16 +242,26 @@ def _needs_enrollment(handle: Handle, active: list[Factor]) -> bool:
 
 
 def succeed(ctx: Context, db: Session, handle: Handle) -> AuthnResult:
-    """SUCCESS: a one-time sessionToken; the transaction ends and the failed-attempt counters reset."""
+    """SUCCESS: a one-time sessionToken (or an interaction code for an Identity Engine sign-in bound to an
+    OAuth interaction); the transaction ends and the failed-attempt counters reset."""
     user = handle.user
+    txn = handle.txn
     now = ctx.clock.now()
-    token = issue_session_token(ctx, db, user, handle.txn.amr)
     lockout.reset_counters(user)
     user.last_login_at = now
-    relay_state = handle.txn.relay_state
+    relay_state = txn.relay_state
     end_transaction(db, handle)
+    interaction_id = txn.data.get("interaction")
+    if interaction_id:
+        from mockfinra.identity.oidc.codes import issue_interaction_code
+
+        code, expires = issue_interaction_code(ctx, db, interaction_id, user, txn.amr)
+        return AuthnResult("success", user=user, interaction_code=code, expires_at=expires, relay_state=relay_state, ended=txn)
+    token = issue_session_token(ctx, db, user, txn.amr)
     expires = now + timedelta(seconds=ctx.settings.session_token_ttl_seconds)
-    return AuthnResult("success", user=user, session_token=token, expires_at=expires, relay_state=relay_state)
+    return AuthnResult(
+        "success", user=user, session_token=token, expires_at=expires, relay_state=relay_state, ended=txn
+    )
 
 
 def _proven(handle: Handle, kind: FactorKind) -> None:

@@ -47,10 +47,17 @@ def is_locked(ctx: Context, user: User) -> bool:
     return user.status == "LOCKED_OUT"
 
 
+def password_threshold(ctx: Context) -> int:
+    """Failed passwords that lock an account: the setting, else the era's (FINRA: 5 since 2023-10-30)."""
+    configured = ctx.settings.lockout_threshold
+    return ctx.era.lockout_threshold if configured is None else configured
+
+
 def password_failed(ctx: Context, user: User) -> bool:
     """Count a wrong password; True when this attempt locked the account."""
     user.failed_password_attempts = (user.failed_password_attempts or 0) + 1
-    if ctx.settings.lockout_threshold > 0 and user.failed_password_attempts >= ctx.settings.lockout_threshold:
+    threshold = password_threshold(ctx)
+    if threshold > 0 and user.failed_password_attempts >= threshold:
         lock(ctx, user)
         return True
     return False

@@ -12,9 +12,13 @@ from sqlalchemy.orm import Session
 
 from mockfinra.context import Context
 from mockfinra.security import constant_time_equals, digest, new_id, new_token
+from mockfinra.store.idx import Interaction
 from mockfinra.store.oauth import AuthorizationCode
 from mockfinra.store.users import User
 
+#: the id prefixes of authorization codes (`v1/authorize`) and interaction codes (Identity Engine sign-ins)
+CODE_PREFIX = "oac"
+INTERACTION_CODE_PREFIX = "oic"
 #: RFC 7636 §4.1: 43 to 128 characters of [A-Z a-z 0-9 - . _ ~]
 PKCE_VALUE = re.compile(r"^[A-Za-z0-9\-._~]{43,128}$")
 
@@ -42,12 +46,15 @@ def issue_code(
     session_id: str | None,
     amr: Iterable[str],
     auth_time: datetime,
+    id_prefix: str = CODE_PREFIX,
 ) -> str:
+    """A single-use code; `id_prefix` says which grant redeems it (`oac`: authorization_code, `oic`:
+    interaction_code)."""
     code = new_token(nbytes=24)
     now = ctx.clock.now()
     db.add(
         AuthorizationCode(
-            id=new_id("oac"),
+            id=new_id(id_prefix),
             digest=digest(code),
             client_id=client_id,
             user_id=user.id,
@@ -64,3 +71,29 @@ def issue_code(
         )
     )
     return code
+
+
+def issue_interaction_code(
+    ctx: Context, db: Session, interaction_id: str, user: User, amr: list[str]
+) -> tuple[str, datetime]:
+    """The interaction code of a finished sign-in (single use, `auth_code_ttl_seconds`, PKCE-bound)."""
+    interaction = db.get(Interaction, interaction_id)
+    if interaction is None:
+        raise LookupError(f"interaction {interaction_id} is gone")
+    now = ctx.clock.now()
+    code = issue_code(
+        ctx,
+        db,
+        user,
+        client_id=interaction.client_id,
+        redirect_uri=interaction.redirect_uri,
+        scopes=list(interaction.scopes),
+        nonce=interaction.nonce,
+        code_challenge=interaction.code_challenge,
+        session_id=None,
+        amr=amr,
+        auth_time=now,
+        id_prefix=INTERACTION_CODE_PREFIX,
+    )
+    interaction.expires_at = now  # one sign-in per interaction
+    return code, now + timedelta(seconds=ctx.settings.auth_code_ttl_seconds)

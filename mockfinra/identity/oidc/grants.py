@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from mockfinra.context import Context
 from mockfinra.errors import OAuthError
 from mockfinra.identity.oidc.clients import Client, find_client, supported_scopes
-from mockfinra.identity.oidc.codes import pkce_matches
+from mockfinra.identity.oidc.codes import CODE_PREFIX, INTERACTION_CODE_PREFIX, pkce_matches
 from mockfinra.identity.oidc.refresh import (
     issue_refresh_token,
     refresh_token_problem,
@@ -87,10 +87,16 @@ def _active_user(db: Session, user_id: str, error: str) -> User:
     return user
 
 
-def redeem_code(ctx: Context, db: Session, client: Client, form: Mapping[str, str]) -> tuple[AuthorizationCode, User]:
-    """Check and spend an authorization code (client, expiry, redirect_uri, PKCE, user still ACTIVE)."""
-    code = find_code(db, _required(form, "code"))
-    if code is None or code.client_id != client.client_id:
+def redeem_code(
+    ctx: Context, db: Session, client: Client, form: Mapping[str, str], prefix: str = CODE_PREFIX
+) -> tuple[AuthorizationCode, User]:
+    """Check and spend an authorization code (client, expiry, redirect_uri, PKCE, user still ACTIVE).
+
+    `prefix` names the grant: authorization codes (`oac`) and interaction codes (`oic`) are not
+    interchangeable."""
+    name = "interaction_code" if prefix == INTERACTION_CODE_PREFIX else "code"
+    code = find_code(db, _required(form, name))
+    if code is None or code.client_id != client.client_id or not code.id.startswith(prefix):
         raise OAuthError("invalid_grant", INVALID_CODE)
     if code.used_at is not None:
         # A replayed code: revoke what it produced (RFC 6749 §4.1.2) and keep that although we fail.
@@ -120,7 +126,19 @@ def redeem_code(ctx: Context, db: Session, client: Client, form: Mapping[str, st
 def authorization_code_grant(
     ctx: Context, db: Session, client: Client, form: Mapping[str, str], issuer: str
 ) -> dict[str, Any]:
-    code, user = redeem_code(ctx, db, client, form)
+    return _code_tokens(ctx, db, client, issuer, *redeem_code(ctx, db, client, form))
+
+
+def interaction_code_grant(
+    ctx: Context, db: Session, client: Client, form: Mapping[str, str], issuer: str
+) -> dict[str, Any]:
+    """The Identity Engine's end of a sign-in: the interaction code and the interaction's PKCE verifier."""
+    return _code_tokens(ctx, db, client, issuer, *redeem_code(ctx, db, client, form, INTERACTION_CODE_PREFIX))
+
+
+def _code_tokens(
+    ctx: Context, db: Session, client: Client, issuer: str, code: AuthorizationCode, user: User
+) -> dict[str, Any]:
     scopes = list(code.scopes)
     refresh_token, refresh_row = None, None
     if "offline_access" in scopes:
@@ -190,7 +208,11 @@ def refresh_token_grant(
     )
 
 
-GRANTS = {"authorization_code": authorization_code_grant, "refresh_token": refresh_token_grant}
+GRANTS = {
+    "authorization_code": authorization_code_grant,
+    "interaction_code": interaction_code_grant,
+    "refresh_token": refresh_token_grant,
+}
 
 
 def exchange(ctx: Context, db: Session, form: Mapping[str, str], authorization: str, issuer: str) -> dict[str, Any]:
@@ -202,6 +224,6 @@ def exchange(ctx: Context, db: Session, form: Mapping[str, str], authorization: 
     grant = GRANTS.get(grant_type)
     if grant is None:
         raise OAuthError(
-            "unsupported_grant_type", f"The grant_type '{grant_type}' is not supported; use authorization_code or refresh_token."
+            "unsupported_grant_type", f"The grant_type '{grant_type}' is not supported; use one of {', '.join(GRANTS)}."
         )
     return grant(ctx, db, client, form, issuer)

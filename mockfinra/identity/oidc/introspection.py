@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from mockfinra.context import Context
 from mockfinra.identity.oidc.clients import Client
 from mockfinra.identity.oidc.refresh import refresh_token_problem, revoke_refresh_token
-from mockfinra.identity.oidc.tokens import AccessTokenClaims, InvalidAccessToken, verify_access_token
+from mockfinra.identity.oidc.tokens import AccessTokenClaims, InvalidAccessToken, token_epoch, verify_access_token
 from mockfinra.store.oauth import AccessTokenRecord, RefreshToken, find_refresh_token
 from mockfinra.store.users import get_user
 
@@ -76,8 +76,8 @@ def introspect(ctx: Context, db: Session, client: Client, form: Mapping[str, str
                 "scope": " ".join(row.scopes),
                 "client_id": row.client_id,
                 "username": user.login,
-                "exp": int(row.expires_at.timestamp()),
-                "iat": int(row.created_at.timestamp()),
+                "exp": token_epoch(ctx, row.expires_at),
+                "iat": token_epoch(ctx, row.created_at),
                 "sub": user.login,
                 "uid": user.id,
             }

@@ -31,7 +31,7 @@ def authorization_server_metadata(ctx: Context, links: Links) -> dict[str, Any]:
         "jwks_uri": url("keys"),
         "response_types_supported": ["code"],
         "response_modes_supported": list(RESPONSE_MODES),
-        "grant_types_supported": ["authorization_code", "refresh_token"],
+        "grant_types_supported": ["authorization_code", "interaction_code", "refresh_token"],
         "scopes_supported": supported_scopes(ctx),
         "token_endpoint_auth_methods_supported": AUTH_METHODS,
         "claims_supported": CLAIMS,

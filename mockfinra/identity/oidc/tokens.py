@@ -2,7 +2,13 @@
 
 Access tokens follow Okta's custom authorization server: RS256, header `kid`, claims `ver`, `jti`
 (`AT.…`), `iss` (`{mfa base}/oauth2/default`), `aud`, `iat`, `exp`, `cid`, `uid`, `scp`, `auth_time`,
-`sub` (the login) and the custom claim `entitlements`. Every time is read from the MOCK clock.
+`sub` (the login) and the custom claim `entitlements`.
+
+Times: every expiry follows the MOCK clock (an access token is recorded with its mock-time expiry, which is
+what this server checks). The times written INTO the JWTs (`iat`, `exp`, `auth_time`) are by default shifted
+to the wall clock (`settings.token_times = "real"`), because real clients (okta-auth-js, the Sign-In Widget,
+JWT verifiers) check them against their own clock with a few minutes of skew: after a trainer moves the mock
+clock by 30 days, sign-in through those clients still works. `token_times = "mock"` writes mock times.
 """
 
 from __future__ import annotations
@@ -65,6 +71,13 @@ def _epoch(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
+def token_epoch(ctx: Context, moment: datetime) -> int:
+    """A mock instant as a JWT time (see the module docstring: the wall-clock counterpart by default)."""
+    if ctx.settings.token_times == "mock":
+        return _epoch(moment)
+    return _epoch(ctx.clock.to_wall(moment))
+
+
 def _sign(ctx: Context, db: Session, claims: dict[str, Any]) -> str:
     import jwt
 
@@ -94,12 +107,12 @@ def mint_access_token(
         "jti": jti,
         "iss": issuer,
         "aud": ctx.settings.oauth_audience,
-        "iat": _epoch(now),
-        "exp": _epoch(now) + ttl,
+        "iat": token_epoch(ctx, now),
+        "exp": token_epoch(ctx, now) + ttl,
         "cid": client_id,
         "uid": user.id,
         "scp": scope_list,
-        "auth_time": _epoch(auth_time or now),
+        "auth_time": token_epoch(ctx, auth_time or now),
         "sub": user.login,
         "entitlements": list(user.entitlements),
     }
@@ -163,11 +176,11 @@ def mint_id_token(
         "ver": 1,
         "iss": issuer,
         "aud": client_id,
-        "iat": _epoch(now),
-        "exp": _epoch(now) + ctx.settings.id_token_ttl_seconds,
+        "iat": token_epoch(ctx, now),
+        "exp": token_epoch(ctx, now) + ctx.settings.id_token_ttl_seconds,
         "jti": new_id("ID.", 32),
         "amr": list(dict.fromkeys(amr)) or ["pwd"],
-        "auth_time": _epoch(auth_time or now),
+        "auth_time": token_epoch(ctx, auth_time or now),
         "preferred_username": user.login,
     }
     claims.update(user_claims(user, scopes))
@@ -298,8 +311,8 @@ def _as_time(value: Any) -> datetime:
 
 
 def verify_access_token(ctx: Context, db: Session, token: str, issuer: str | None = None) -> AccessTokenClaims:
-    """Check an access token: signature (`kid`), audience, issuer, `exp` against the MOCK clock, that it
-    was not revoked, and that its user still exists and is ACTIVE. Raises `InvalidAccessToken(reason)`.
+    """Check an access token: signature (`kid`), audience, issuer, its recorded expiry against the MOCK clock,
+    that it was not revoked, and that its user still exists and is ACTIVE. Raises `InvalidAccessToken(reason)`.
 
     `issuer=None` accepts any issuer ending in `/oauth2/default` (a token fetched on 127.0.0.1 then used on
     localhost or on a real NTF host name stays valid); pass `issuer_url(Links(request))` to be strict.
@@ -308,9 +321,7 @@ def verify_access_token(ctx: Context, db: Session, token: str, issuer: str | Non
     iss = claims.get("iss")
     if not isinstance(iss, str) or (iss != issuer if issuer else not iss.endswith(AUTH_SERVER_PATH)):
         raise InvalidAccessToken("wrong issuer")
-    expires_at = _as_time(claims.get("exp"))
-    if expires_at <= ctx.clock.now():
-        raise InvalidAccessToken("expired")
+    _as_time(claims.get("exp"))
     jti, uid = claims.get("jti"), claims.get("uid")
     if not isinstance(jti, str) or not isinstance(uid, str):
         raise InvalidAccessToken("malformed")
@@ -318,8 +329,11 @@ def verify_access_token(ctx: Context, db: Session, token: str, issuer: str | Non
     if user is None:
         raise InvalidAccessToken("unknown user")
     record = db.get(AccessTokenRecord, jti)
-    if record is None:
+    if record is None or record.user_id != uid:
         raise InvalidAccessToken("unknown token")
+    expires_at = record.expires_at
+    if expires_at <= ctx.clock.now():
+        raise InvalidAccessToken("expired")
     if record.revoked_at is not None:
         raise InvalidAccessToken("revoked")
     # ASSUMPTION: tokens stop working as soon as the user is no longer ACTIVE (locked out, suspended...).
