@@ -1,7 +1,8 @@
 """The one place that builds error envelopes, in the format of the surface a request hit.
 
-Surfaces: Okta error JSON on `/api/...`, OAuth 2.0 error JSON on `/oauth2/...`, control-plane JSON on
-`/_mock/...`, plain text on the download hosts and HTML on pages.
+Surfaces: Okta error JSON on `/api/...`, OAuth 2.0 error JSON on `/oauth2/...`, IDX messages on
+`/idp/...` (the Identity Engine), control-plane JSON on `/_mock/...`, plain text on the download hosts and
+HTML on pages.
 
 Domain code raises one of the exception classes below. An exception with `commit=True` keeps what the
 request already wrote to the store (a failed-attempt counter, a lockout) although the request fails;
@@ -20,7 +21,7 @@ from typing import Any, Iterable, Literal
 
 from mockfinra.security import new_id
 
-Surface = Literal["okta", "oauth", "mock", "plain", "html"]
+Surface = Literal["okta", "oauth", "mock", "plain", "html", "idx"]
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,9 @@ def error_envelope(
         return json_envelope(okta_body(code, message, causes), status, headers)
     if surface == "oauth":
         return json_envelope({"error": error, "error_description": message}, status, headers)
+    if surface == "idx":
+        item = {"message": message, "i18n": {"key": f"errors.{error}"}, "class": "ERROR"}
+        return json_envelope({"version": "1.0.0", "messages": {"type": "array", "value": [item]}}, status, headers)
     if surface == "mock":
         body: dict[str, Any] = {"error": error, "message": message}
         if causes:
@@ -237,6 +241,8 @@ def surface_for(path: str) -> Surface:
         return "oauth"
     if first == "_mock":
         return "mock"
+    if first == "idp" or path == "/.well-known/okta-organization":
+        return "idx"
     if first in ("apidownload", "download"):
         return "plain"
     return "html"

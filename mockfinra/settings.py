@@ -139,7 +139,12 @@ class Settings(BaseSettings):
     totp_skew_steps: int = Field(default=1, description="TOTP steps of clock skew accepted either way")
     mfa_enroll_required: bool = Field(
         default=True,
-        description="ASSUMPTION: a user without a factor must enroll one (MFA_ENROLL has no skip link)",
+        description="an enrolling user must set up at least one second factor besides the security question "
+        "(FINRA: 'at least one second factor'; MFA_ENROLL offers no skip until then)",
+    )
+    enroll_question_required: bool = Field(
+        default=True,
+        description="an enrolling user must set up the security question (FINRA: 'answer the security questions')",
     )
     trusted_origins: CsvList = Field(
         default=[],
@@ -205,6 +210,14 @@ class Settings(BaseSettings):
         default=90, description="refresh token lifetime (ASSUMPTION: 90 days)"
     )
     auth_code_ttl_seconds: int = Field(default=60, description="authorization (and interaction) code lifetime")
+    idx_identifier_first: bool = Field(
+        default=True,
+        description="Identity Engine sign-in asks for the username first, the password on the next screen "
+        "(ASSUMPTION: FINRA's current sign-in; false puts both on the first form)",
+    )
+    idx_poll_refresh_ms: int = Field(
+        default=4000, ge=100, description="how often IDX clients are told to poll a push or an Okta Verify enrollment"
+    )
     idx_interaction_ttl_seconds: int = Field(
         default=600, description="lifetime of an Identity Engine interaction handle (ASSUMPTION: 10 minutes)"
     )

@@ -46,7 +46,9 @@ def test_mfa_enroll_lists_each_factor_kind_not_set_up() -> None:
             ("token:software:totp", "OKTA"),
         ]
         for entry in tx["_embedded"]["factors"]:
-            assert entry["status"] == "NOT_SETUP" and entry["enrollment"] == "REQUIRED"
+            # FINRA: the security question is required, and one of the others (no skip until then).
+            required = "REQUIRED" if entry["factorType"] == "question" else "OPTIONAL"
+            assert entry["status"] == "NOT_SETUP" and entry["enrollment"] == required
             assert entry["_links"]["enroll"] == {"href": ENROLL, "hints": {"allow": ["POST"]}}
         question = _entry(tx, "question", "OKTA")
         user_id = tx["_embedded"]["user"]["id"]
@@ -57,7 +59,7 @@ def test_mfa_enroll_lists_each_factor_kind_not_set_up() -> None:
         assert "skip" not in tx["_links"] and "cancel" in tx["_links"]
 
 
-def test_question_enrollment_goes_straight_to_success() -> None:
+def test_question_enrollment_needs_no_activation_and_a_second_factor_is_still_required() -> None:
     with app_client() as client:
         login, tx = _enroll_tx(client)
         questions = client.get(_entry(tx, "question", "OKTA")["_links"]["questions"]["href"]).json()
@@ -69,7 +71,11 @@ def test_question_enrollment_goes_straight_to_success() -> None:
             "profile": {"question": questions[5]["question"], "answer": "Tetris  "},
         }
         done = client.post(ENROLL, json=body)
-        assert done.status_code == 200 and done.json()["status"] == "SUCCESS"
+        assert done.status_code == 200
+        more = done.json()
+        assert more["status"] == "MFA_ENROLL" and "skip" not in more["_links"]
+        assert _entry(more, "question", "OKTA")["status"] == "ACTIVE"
+        assert _entry(more, "token:software:totp", "GOOGLE")["status"] == "NOT_SETUP"
         factors = [f for f in state(client)["factors"] if f["factor_type"] == "question"]
         assert factors[0]["status"] == "ACTIVE" and factors[0]["id"].startswith("ufs")
         assert "answer_hash" not in factors[0]
@@ -121,7 +127,7 @@ def test_unsupported_factor_type_or_provider_is_e0000001() -> None:
 
 @pytest.mark.parametrize("provider, prefix", [("GOOGLE", "uft"), ("OKTA", "ost")])
 def test_totp_enrollment_activation_and_qr_code(provider: str, prefix: str) -> None:
-    with app_client() as client:
+    with app_client(enroll_question_required=False) as client:
         login, tx = _enroll_tx(client)
         body = {"stateToken": tx["stateToken"], "factorType": "token:software:totp", "provider": provider}
         activate = client.post(
@@ -229,7 +235,7 @@ def test_activating_another_factor_id_is_refused() -> None:
 
 
 def test_skip_is_offered_when_enrollment_is_optional() -> None:
-    with app_client(mfa_enroll_required=False) as client:
+    with app_client(mfa_enroll_required=False, enroll_question_required=False) as client:
         _, tx = _enroll_tx(client)
         assert all(f["enrollment"] == "OPTIONAL" for f in tx["_embedded"]["factors"])
         skipped = client.post(tx["_links"]["skip"]["href"], json={"stateToken": tx["stateToken"]})
@@ -245,7 +251,7 @@ def test_skip_is_refused_when_enrollment_is_required() -> None:
 
 
 def test_multi_optional_factor_enroll_offers_the_rest_then_skip_finishes() -> None:
-    with app_client() as client:
+    with app_client(mfa_enroll_required=False) as client:
         _, tx = _enroll_tx(client, options={"multiOptionalFactorEnroll": True})
         body = {
             "stateToken": tx["stateToken"],
@@ -280,3 +286,52 @@ def test_questions_endpoint_lists_the_20_questions_in_order() -> None:
         assert questions[-1]["question"] == "favorite_sports_player" and len(questions) == 20
         missing = client.get("/api/v1/users/00uNoSuchUser/factors/questions")
         assert missing.status_code == 404 and missing.json()["errorCode"] == "E0000007"
+
+
+def _activate_totp(client, tx: dict) -> dict:
+    body = {"stateToken": tx["stateToken"], "factorType": "token:software:totp", "provider": "GOOGLE"}
+    pending = client.post(ENROLL, json=body).json()
+    secret = pending["_embedded"]["factor"]["_embedded"]["activation"]["sharedSecret"]
+    return client.post(
+        pending["_links"]["next"]["href"], json={"stateToken": tx["stateToken"], "passCode": totp(secret, mock_now(client))}
+    ).json()
+
+
+def _enroll_question(client, tx: dict) -> dict:
+    body = {
+        "stateToken": tx["stateToken"],
+        "factorType": "question",
+        "provider": "OKTA",
+        "profile": {"question": "favorite_toy", "answer": "teddy bear"},
+    }
+    return client.post(ENROLL, json=body).json()
+
+
+@pytest.mark.parametrize("question_first", [True, False])
+def test_finra_rules_need_the_question_and_a_second_factor_in_either_order(question_first: bool) -> None:
+    with app_client() as client:
+        login, tx = _enroll_tx(client)
+        first = _enroll_question(client, tx) if question_first else _activate_totp(client, tx)
+        assert first["status"] == "MFA_ENROLL" and "skip" not in first["_links"]
+        if not question_first:
+            assert _entry(first, "question", "OKTA")["enrollment"] == "REQUIRED"
+        done = _activate_totp(client, tx) if question_first else _enroll_question(client, tx)
+        assert done["status"] == "SUCCESS" and done["_embedded"]["user"]["profile"]["login"] == login
+
+
+def test_the_rules_are_settings() -> None:
+    with app_client(enroll_question_required=False) as client:
+        _, tx = _enroll_tx(client)
+        assert all(entry["enrollment"] == "OPTIONAL" for entry in tx["_embedded"]["factors"])
+        assert _activate_totp(client, tx)["status"] == "SUCCESS"
+    with app_client(mfa_enroll_required=False) as client:
+        _, tx = _enroll_tx(client)
+        assert _enroll_question(client, tx)["status"] == "SUCCESS"
+
+
+def test_a_user_given_factors_by_an_administrator_is_not_sent_back_to_enrollment() -> None:
+    """ASSUMPTION: the rules apply while a user enrolls; a control-plane user with one TOTP factor signs in."""
+    with app_client() as client:
+        created = make_user(client, [{"factorType": "token:software:totp", "provider": "GOOGLE"}])
+        tx = sign_in(client, created["user"]["login"]).json()
+        assert tx["status"] == "MFA_REQUIRED"

@@ -106,7 +106,8 @@ def test_totp_enrollment(server: MockfinraServer) -> None:
     assert activation["encoding"] == "base32" and activation["timeStep"] == 30 and activation["keyLength"] == 6
     assert activation["qrcode"]["href"].startswith(server.url)
     assert steps["wrong-activation-code"]["errorCode"] == "E0000068"
-    assert steps["activated"]["status"] == "SUCCESS" and steps["activated"]["hasSessionToken"]
+    assert steps["activated"]["status"] == "MFA_ENROLL"  # the security question is required too
+    assert steps["question-enrolled"]["status"] == "SUCCESS" and steps["question-enrolled"]["hasSessionToken"]
     assert steps["signed-in-again"]["status"] == "MFA_REQUIRED"
 
 

@@ -95,7 +95,7 @@ def test_registry_knows_the_built_in_factors() -> None:
 
 
 def test_push_like_enrollment_polls_until_activated(fake_push: None) -> None:
-    with app_client() as client:
+    with app_client(enroll_question_required=False) as client:
         login = make_user(client, [])["user"]["login"]
         tx = sign_in(client, login).json()
         entry = next(f for f in tx["_embedded"]["factors"] if f["factorType"] == "mock:push")

@@ -149,7 +149,7 @@ def test_mock_totp_endpoint_errors_are_json() -> None:
 
 
 def test_totp_code_for_an_enrollment_in_progress() -> None:
-    with app_client() as client:
+    with app_client(enroll_question_required=False) as client:
         login = make_user(client, [])["user"]["login"]
         tx = sign_in(client, login).json()
         pending = client.post(

@@ -35,7 +35,7 @@ from tests.phone_support import (
 
 
 def test_enroll_sends_a_code_and_activates_with_it() -> None:
-    with app_client() as client:
+    with app_client(enroll_question_required=False) as client:
         login, tx = enroll_start(client)
         assert ("sms", "OKTA") in {(f["factorType"], f["provider"]) for f in tx["_embedded"]["factors"]}
         pending = enroll(client, tx, "sms", {"phoneNumber": "+1-555-415-1337"})
@@ -128,7 +128,7 @@ def test_another_number_than_the_verified_phone_is_refused() -> None:
 
 
 def test_activation_resend_is_throttled_on_the_mock_clock() -> None:
-    with app_client() as client:
+    with app_client(enroll_question_required=False) as client:
         _, tx = enroll_start(client)
         body = enroll(client, tx, "sms", {"phoneNumber": NUMBER}).json()
         first = latest(client, channel="sms")

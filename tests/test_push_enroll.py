@@ -38,7 +38,7 @@ def enrollments(client: TestClient, login: str | None = None) -> list[dict[str, 
 
 
 def test_enrollment_waits_for_the_device_then_succeeds() -> None:
-    with app_client() as client:
+    with app_client(enroll_question_required=False) as client:
         login, tx = enroll_start(client)
         entry = factor_link(tx, "push")
         assert entry["status"] == "NOT_SETUP" and entry["_links"]["enroll"]["href"] == f"{BASE}/api/v1/authn/factors"
@@ -107,7 +107,7 @@ def test_enrollment_waits_for_the_device_then_succeeds() -> None:
 
 
 def test_enrollment_times_out_and_restarts() -> None:
-    with app_client(push_timeout_seconds=120) as client:
+    with app_client(push_timeout_seconds=120, enroll_question_required=False) as client:
         login, tx = enroll_start(client)
         body = enroll(client, tx, "push").json()
         fid = body["_embedded"]["factor"]["id"]

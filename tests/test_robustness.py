@@ -453,10 +453,11 @@ BROWSER_ENDPOINTS = ("/oauth2/default/v1/authorize", "/oauth2/default/v1/logout"
 
 
 def _surface(path: str) -> str:
+    if path == "/.well-known/okta-organization":
+        return "idx"
     first = path.split("/")[1]
-    return {"api": "okta", "oauth2": "oauth", "_mock": "mock", "apidownload": "plain", "download": "plain"}.get(
-        first, "html"
-    )
+    surfaces = {"api": "okta", "oauth2": "oauth", "_mock": "mock", "apidownload": "plain", "download": "plain", "idp": "idx"}
+    return surfaces.get(first, "html")
 
 
 def problems_of(method: str, template: str, response: httpx.Response) -> list[str]:
@@ -479,7 +480,7 @@ def problems_of(method: str, template: str, response: httpx.Response) -> list[st
     surface = _surface(template)
     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
     expected = {"okta": "application/json", "oauth": "application/json", "mock": "application/json",
-                "plain": "text/plain", "html": "text/html"}[surface]
+                "plain": "text/plain", "html": "text/html", "idx": "application/json"}[surface]
     allowed = {SUCCESS_TYPES[template]} if status < 400 and template in SUCCESS_TYPES else {expected}
     if template in BROWSER_ENDPOINTS:
         allowed.add("text/html")
@@ -492,7 +493,8 @@ def problems_of(method: str, template: str, response: httpx.Response) -> list[st
             problems.append(f"{status} body is not JSON: {text[:200]!r}")
             return problems
         if status >= 400:
-            keys = {"okta": ("errorCode", "errorSummary"), "oauth": ("error",), "mock": ("error",)}[surface]
+            keys = {"okta": ("errorCode", "errorSummary"), "oauth": ("error",), "mock": ("error",),
+                    "idx": ("version", "messages")}[surface]
             if not isinstance(body, dict) or any(key not in body for key in keys):
                 problems.append(f"{status} error body is not the {surface} error format: {text[:200]!r}")
     return problems
@@ -565,7 +567,7 @@ def test_route_answers_hostile_input_in_its_own_format(
     assert _state(client) == before, "a hostile request changed users, factors or sessions"
 
 
-UNROUTED = ["/api/v1/nope", "/api/v2/users", "/oauth2/default/v1/nope", "/oauth2/nope/v1/token", "/_mock/nope",
+UNROUTED = ["/api/v1/nope", "/idp/idx/nope", "/api/v2/users", "/oauth2/default/v1/nope", "/oauth2/nope/v1/token", "/_mock/nope",
             "/apidownload", "/download", "/traqs/nope", "/nope", "/static/nope.css", "/static/..%2F..%2Fapp.py"]
 
 

@@ -11,7 +11,7 @@ from mockfinra.admin import require_admin
 from mockfinra.clock import isoformat_z
 from mockfinra.context import Context
 from mockfinra.deps import get_context
-from mockfinra.errors import ClientError, OktaError
+from mockfinra.errors import ClientError
 from mockfinra.identity.core.provisioning import parse_user_spec, provision_user
 from mockfinra.links import Links
 from mockfinra.store.users import Factor, User, find_user_by_login

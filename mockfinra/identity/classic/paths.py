@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from mockfinra.identity.hosted import SESSION_COOKIE_REDIRECT as SESSION_COOKIE_REDIRECT
+
 AUTHN = "/api/v1/authn"
 AUTHN_FACTORS = f"{AUTHN}/factors"
 FACTOR_VERIFY = f"{AUTHN_FACTORS}/{{fid}}/verify"
@@ -21,7 +23,6 @@ USER_QUESTIONS = f"{USER_FACTORS}/questions"
 FACTOR_QR = f"{USER_FACTORS}/{{fid}}/qr/{{token}}"
 
 SESSIONS = "/api/v1/sessions"
-SESSION_COOKIE_REDIRECT = "/login/sessionCookieRedirect"
 
 
 def verify_path(factor_id: str) -> str:

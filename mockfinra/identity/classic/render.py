@@ -67,7 +67,7 @@ def _current_factor(handle: Handle) -> Factor | None:
     return next((f for f in handle.user.factors if f.id == factor_id), None)
 
 
-def _mfa_policy(handle: Handle) -> dict[str, Any]:
+def _mfa_policy(ctx: Context, handle: Handle) -> dict[str, Any]:
     # ASSUMPTION: no "remember this device" in the NASDAQ tenant.
     policy: dict[str, Any] = {
         "allowRememberDevice": False,
@@ -75,7 +75,7 @@ def _mfa_policy(handle: Handle) -> dict[str, Any]:
         "rememberDeviceLifetimeInMinutes": 0,
     }
     info = {}
-    for factor in rules.active_factors(handle.user):
+    for factor in rules.usable_factors(ctx, handle.user):
         entry = view_of(factor).policy_info(factor)
         if entry is not None:
             info[factor.id] = entry
@@ -87,11 +87,11 @@ def _mfa_policy(handle: Handle) -> dict[str, Any]:
 @register_state("MFA_REQUIRED")
 def _mfa_required(ctx: Context, links: Links, handle: Handle) -> tuple[dict[str, Any], dict[str, Any]]:
     factors = []
-    for factor in rules.active_factors(handle.user):
+    for factor in rules.last_used_first(ctx, handle.user):
         entry = factor_json(factor)
         entry["_links"] = {"verify": links.hal(paths.verify_path(factor.id))}
         factors.append(entry)
-    embedded = {"user": user_json(handle.user), "policy": _mfa_policy(handle), "factors": factors}
+    embedded = {"user": user_json(handle.user), "policy": _mfa_policy(ctx, handle), "factors": factors}
     return embedded, {"cancel": _cancel(links)}
 
 
@@ -108,25 +108,22 @@ def _mfa_challenge(ctx: Context, links: Links, handle: Handle) -> tuple[dict[str
             entry["_embedded"] = more
         embedded["factor"] = entry
         extra_links = view.challenge_links(links, handle.txn, factor)
-    embedded["policy"] = _mfa_policy(handle)
+    embedded["policy"] = _mfa_policy(ctx, handle)
     return embedded, {**extra_links, "prev": _prev(links), "cancel": _cancel(links)}
 
 
 @register_state("MFA_ENROLL")
 def _mfa_enroll(ctx: Context, links: Links, handle: Handle) -> tuple[dict[str, Any], dict[str, Any]]:
     user = handle.user
-    enrollment = (
-        "REQUIRED" if rules.enrollment_required(ctx) and not rules.active_factors(user) else "OPTIONAL"
-    )
     factors = []
-    for option in rules.enroll_options(user):
+    for option in rules.enroll_options(ctx, user):
         view = view_for(option.kind.factor_type)
         entry: dict[str, Any] = {
             "factorType": option.kind.factor_type,
             "provider": option.provider,
             "vendorName": view.vendor_name(option.provider),
             "status": "ACTIVE" if option.enrolled else "NOT_SETUP",
-            "enrollment": enrollment,
+            "enrollment": rules.enrollment_level(ctx, user, option.kind.factor_type),
         }
         if not option.enrolled:
             entry["_links"] = view.enroll_links(links, user, option.provider)

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mockfinra.context import Context
+from mockfinra.eras import RETIRED_MESSAGE
 from mockfinra.errors import (
     OktaError,
     invalid_state,
@@ -163,6 +164,9 @@ def token_authentication(
     token: str,
     relay_state: str | None = None,
     options: dict[str, Any] | None = None,
+    *,
+    data: dict[str, Any] | None = None,
+    token_prefix: str = "00",
 ) -> AuthnResult:
     """`POST /api/v1/authn {token}` with an activation token: a PROVISIONED user sets a password.
 
@@ -178,13 +182,92 @@ def token_authentication(
         or user.activation_expires_at <= now
     ):
         raise invalid_token()
-    data = {"options": dict(options or {}), "activation": True}
-    handle = create_transaction(ctx, db, user, "PASSWORD_RESET", relay_state=relay_state, data=data)
+    values = {"options": dict(options or {}), "activation": True, **(data or {})}
+    handle = create_transaction(
+        ctx, db, user, "PASSWORD_RESET", relay_state=relay_state, data=values, token_prefix=token_prefix
+    )
     if not user.password_hash:
         return AuthnResult("transaction", handle)
     _activate_user(ctx, user)
     handle.txn.amr = ["pwd"]
     return advance(ctx, db, handle)
+
+
+# --- the Identity Engine's steps: the identifier first, then the password as one authenticator -----
+
+#: the status of an Identity Engine transaction waiting for the identifier, and for the password
+IDENTIFY = "IDENTIFY"
+PASSWORD = "PASSWORD"
+
+
+def start_identify(ctx: Context, db: Session, data: dict[str, Any], token_prefix: str) -> Handle:
+    """A transaction that waits for the user to say who they are (no user yet)."""
+    return create_transaction(ctx, db, None, IDENTIFY, data=data, token_prefix=token_prefix)
+
+
+def identify(ctx: Context, db: Session, state_token: str, identifier: str) -> Handle:
+    """The identifier is known: the password comes next. An unknown user (or one who cannot sign in) gets
+    the same password step, which then fails as a wrong password does: no enumeration."""
+    handle = load_transaction(ctx, db, state_token, allow_anonymous=True)
+    _require(handle, IDENTIFY)
+    user = sign_in_user(db, identifier)
+    if user is not None:
+        lockout.auto_unlock(ctx, user)
+    handle.txn.user_id = user.id if user is not None else None
+    handle.user = user  # type: ignore[assignment]
+    handle.txn.data["identifier"] = identifier.strip()
+    _set_status(handle, PASSWORD)
+    return handle
+
+
+def verify_password(ctx: Context, db: Session, state_token: str, password: str) -> AuthnResult:
+    """The password step of an identified transaction; then MFA, enrollment or SUCCESS as `advance` says.
+
+    A wrong password is 401 E0000004 (counted; the transaction stays); a locked account answers as
+    `settings.lockout_response` says, and the transaction ends."""
+    handle = load_transaction(ctx, db, state_token, allow_anonymous=True)
+    _require(handle, PASSWORD)
+    checked = check_password(ctx, handle.user, password)
+    if checked == "unknown":
+        raise authentication_failed()
+    if checked == "failed":
+        raise authentication_failed(commit=True)
+    if checked == "locked":
+        relay_state = handle.txn.relay_state
+        end_transaction(db, handle)
+        return locked_out(ctx, relay_state, commit=True)
+    if "pwd" not in handle.txn.amr:
+        handle.txn.amr.append("pwd")
+    return advance(ctx, db, handle)
+
+
+def renew_password(ctx: Context, db: Session, state_token: str, new_password: str) -> AuthnResult:
+    """PASSWORD_EXPIRED / PASSWORD_WARN after the password was just proven (the Identity Engine asks only
+    for the new one); E0000014 with the policy's causes."""
+    handle = load_transaction(ctx, db, state_token)
+    _require(handle, "PASSWORD_EXPIRED", "PASSWORD_WARN")
+    user = handle.user
+    causes = _policy_causes(ctx, user, new_password)
+    if not causes and verify_secret(new_password, user.password_hash):
+        causes = [SAME_PASSWORD]
+    if causes:
+        raise OktaError("E0000014", causes=causes)
+    set_password(ctx, user, new_password)
+    if user.status == "PASSWORD_EXPIRED":
+        user.status = "ACTIVE"
+        user.status_changed_at = ctx.clock.now()
+    _flag(handle, "warnDone")
+    return advance(ctx, db, handle)
+
+
+def restart(ctx: Context, db: Session, state_token: str, keep: tuple[str, ...], token_prefix: str) -> Handle:
+    """Cancel: the transaction ends and a new one waits for the identifier, with the `keep` entries of the
+    old one's data (the protocol's own: the interaction it belongs to, where to go afterwards)."""
+    handle = load_transaction(ctx, db, state_token, allow_anonymous=True)
+    _leave_current(ctx, db, handle)
+    kept = {key: handle.txn.data[key] for key in keep if key in handle.txn.data}
+    end_transaction(db, handle)
+    return start_identify(ctx, db, kept, token_prefix)
 
 
 def resume(ctx: Context, db: Session, state_token: str) -> AuthnResult:
@@ -217,28 +300,33 @@ def advance(ctx: Context, db: Session, handle: Handle) -> AuthnResult:
     states, then enrollment, then SUCCESS."""
     data = handle.txn.data
     user = handle.user
-    active = rules.active_factors(user)
+    active = rules.usable_factors(ctx, user)
     if active and not data.get("mfaDone"):
         _set_status(handle, "MFA_REQUIRED")
     elif rules.password_expired(ctx, user):
         _set_status(handle, "PASSWORD_EXPIRED")
     elif not data.get("warnDone") and rules.password_warning(ctx, user, _options(handle)):
         _set_status(handle, "PASSWORD_WARN")
-    elif not data.get("enrollDone") and _needs_enrollment(handle, active):
+    elif not data.get("enrollDone") and _needs_enrollment(ctx, handle, active):
         _set_status(handle, "MFA_ENROLL")
     else:
         return succeed(ctx, db, handle)
     return AuthnResult("transaction", handle)
 
 
-def _needs_enrollment(handle: Handle, active: list[Factor]) -> bool:
-    remaining = [option for option in rules.enroll_options(handle.user) if not option.enrolled]
+def _needs_enrollment(ctx: Context, handle: Handle, active: list[Factor]) -> bool:
+    """Enrollment starts for a user with no usable factor, and once started goes on until FINRA's rules are
+    met (the security question and a second factor). ASSUMPTION: a user given factors by an administrator
+    (control plane, Users API) signs in as they are, without being sent back to enrollment."""
+    remaining = [option for option in rules.enroll_options(ctx, handle.user) if not option.enrolled]
     if not remaining:
         return False
     if not active:
         return True
+    if not handle.txn.data.get("enrolledNow"):
+        return False
     # okta-auth-js `options.multiOptionalFactorEnroll`: offer the other factors after an enrollment.
-    return bool(handle.txn.data.get("enrolledNow") and _options(handle).get("multiOptionalFactorEnroll"))
+    return bool(rules.enrollment_missing(ctx, handle.user) or _options(handle).get("multiOptionalFactorEnroll"))
 
 
 def succeed(ctx: Context, db: Session, handle: Handle) -> AuthnResult:
@@ -435,6 +523,8 @@ def _active_factor_for_verify(ctx: Context, db: Session, handle: Handle, factor_
     factor = _factor(db, handle.user, factor_id)
     if factor.status != "ACTIVE":
         raise not_found(f"Resource not found: {factor_id} (UserFactor)")
+    if ctx.era.factor_retired(factor.factor_type):
+        raise validation_error("factor", [RETIRED_MESSAGE])
     if lockout.is_locked(ctx, handle.user):
         raise lockout.user_locked_error()
     return factor
@@ -469,7 +559,7 @@ def resend_challenge(
 
 def _leave_current(ctx: Context, db: Session, handle: Handle) -> None:
     txn = handle.txn
-    factor = get_factor(db, handle.user.id, txn.factor_id) if txn.factor_id else None
+    factor = get_factor(db, handle.user.id, txn.factor_id) if txn.factor_id and handle.user else None
     if factor is None:
         return
     if txn.status == "MFA_CHALLENGE" and kind_for(factor.factor_type, factor.provider):

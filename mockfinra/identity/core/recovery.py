@@ -280,3 +280,135 @@ def _recovered(ctx: Context, db: Session, handle: Handle) -> AuthnResult | Recov
     if "mfa" not in txn.amr:
         txn.amr.append("mfa")
     return AuthnResult("transaction", handle)
+
+
+# --- the Identity Engine's recovery: inside a sign-in transaction ------------------------------------
+#
+# ASSUMPTIONS: the recovery authenticators are the user's email (always) and phone (SMS or voice, where the
+# era still has them); a code proves them (the email also carries the code, no magic link); no recovery
+# question follows (Identity Engine orgs do not use the classic one); an unknown user sees the same steps
+# and every code fails.
+
+#: statuses of an Identity Engine recovery: who (when not identified yet), which method, the code
+RECOVERY_IDENTIFY = "RECOVERY_IDENTIFY"
+RECOVERY_SELECT = "RECOVERY_SELECT"
+EMAIL_METHOD = "EMAIL"
+
+
+def recovery_methods(ctx: Context, user: User | None) -> list[str]:
+    """The methods (EMAIL, SMS, CALL) a recovery may send its code by, for this user (an unknown one gets
+    email only: what every account has)."""
+    methods = [EMAIL_METHOD]
+    if user is None:
+        return methods
+    for method in ("SMS", "CALL"):
+        if not ctx.era.factor_retired(PHONE_KINDS[method]) and recovery_phone(ctx, user, method) is not None:
+            methods.append(method)
+    return methods
+
+
+def begin(ctx: Context, db: Session, state_token: str, recovery_type: str) -> Handle:
+    """The sign-in turns into a recovery (`PASSWORD` or `UNLOCK`): identify first unless already done."""
+    handle = load_transaction(ctx, db, state_token, allow_anonymous=True)
+    txn = handle.txn
+    txn.recovery_type = recovery_type
+    txn.factor_id = None
+    txn.factor_result = None
+    identified = handle.user is not None or bool(txn.data.get("identifier"))
+    txn.status = RECOVERY_SELECT if identified and recovery_type == "PASSWORD" else RECOVERY_IDENTIFY
+    return handle
+
+
+def identify_for_recovery(ctx: Context, db: Session, state_token: str, identifier: str) -> Handle:
+    """The user to recover (no enumeration: an unknown one goes on with nobody behind the transaction)."""
+    handle = load_transaction(ctx, db, state_token, allow_anonymous=True)
+    if handle.txn.status != RECOVERY_IDENTIFY:
+        raise invalid_state()
+    user = find_user_by_login(db, identifier or "")
+    if user is not None:
+        lockout.auto_unlock(ctx, user)
+    if not _eligible(user):
+        user = None
+    handle.txn.user_id = user.id if user is not None else None
+    handle.user = user  # type: ignore[assignment]
+    handle.txn.data["identifier"] = (identifier or "").strip()
+    handle.txn.status = RECOVERY_SELECT
+    return handle
+
+
+def send_challenge(ctx: Context, db: Session, state_token: str, method: str) -> Handle:
+    """Send the recovery code by `method` (EMAIL, SMS or CALL) → RECOVERY_CHALLENGE; 429 within the
+    throttle when the same method is asked again."""
+    handle = load_transaction(ctx, db, state_token, allow_anonymous=True)
+    txn = handle.txn
+    if txn.status not in (RECOVERY_SELECT, "RECOVERY_CHALLENGE"):
+        raise invalid_state()
+    wanted = method.upper()
+    if wanted not in recovery_methods(ctx, handle.user):
+        raise invalid_state()
+    if txn.status == "RECOVERY_CHALLENGE" and txn.recovery_factor_type == wanted:
+        phones.check_throttle(ctx, txn.data, PHONE_KINDS.get(wanted, "sms"))
+    txn.recovery_factor_type = wanted
+    txn.status = "RECOVERY_CHALLENGE"
+    if wanted == EMAIL_METHOD:
+        _send_email_code(ctx, db, handle)
+    else:
+        phone = recovery_phone(ctx, handle.user, wanted) if handle.user is not None else None
+        _send_code(ctx, db, handle, phone)
+    return handle
+
+
+def _send_email_code(ctx: Context, db: Session, handle: Handle) -> None:
+    """A code by email (kept for an unknown user too, never sent)."""
+    from mockfinra.outbox.messages import record
+
+    code = phones.new_code()
+    phones.store_code(ctx, handle.txn.data, code, PURPOSE)
+    user = handle.user
+    if user is None:
+        return
+    unlock = handle.txn.recovery_type == "UNLOCK"
+    subject = "Unlock your NASDAQ MFA account (NTF)" if unlock else "Reset your NASDAQ MFA password (NTF)"
+    greeting = f"Hello {user.first_name}," if user.first_name else "Hello,"
+    body = (
+        f"{greeting}\n\nYour verification code is {code}\n\n"
+        f"Enter it to {'unlock your account' if unlock else 'reset your password'}. "
+        f"It expires in {ctx.settings.otp_ttl_seconds // 60} minutes.\n\n"
+        "If you did not ask for this, ignore this email.\n\n"
+        "-- NASDAQ MFA service (NTF), emulated by mockfinra\n"
+    )
+    record(
+        db,
+        ctx.clock,
+        ctx.outbox,
+        channel="email",
+        to=user.email,
+        subject=subject,
+        body=body,
+        code=code,
+        meta={"kind": f"recovery-{(handle.txn.recovery_type or '').lower()}-code", "userId": user.id},
+    )
+
+
+def verify_challenge(ctx: Context, db: Session, state_token: str, passcode: str | None) -> AuthnResult | RecoveryResult:
+    """The recovery code → PASSWORD_RESET (set a new password), or for an unlock the account unlocked and
+    the transaction over; 403 E0000068 for a wrong code (the transaction stays)."""
+    handle = load_transaction(ctx, db, state_token, allow_anonymous=True)
+    txn = handle.txn
+    if txn.status != "RECOVERY_CHALLENGE" or not txn.recovery_factor_type:
+        raise invalid_state()
+    if handle.user is None or not phones.code_matches(ctx, txn.data, passcode, PURPOSE):
+        raise OktaError("E0000068", causes=[WRONG_CODE])
+    method = AMR[txn.recovery_factor_type]
+    if method not in txn.amr:
+        txn.amr.append(method)
+    txn.data.pop(phones.OTP_KEY, None)
+    return _recovered(ctx, db, handle)
+
+
+def resend_challenge(ctx: Context, db: Session, state_token: str) -> Handle:
+    """The same method again (throttled)."""
+    handle = load_transaction(ctx, db, state_token, allow_anonymous=True)
+    if handle.txn.status != "RECOVERY_CHALLENGE" or not handle.txn.recovery_factor_type:
+        raise invalid_state()
+    return send_challenge(ctx, db, state_token, handle.txn.recovery_factor_type)

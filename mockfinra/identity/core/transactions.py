@@ -42,10 +42,12 @@ def create_transaction(
     relay_state: str | None = None,
     amr: list[str] | None = None,
     data: dict[str, Any] | None = None,
+    token_prefix: str = "00",
 ) -> Handle:
+    """A new transaction; its state token starts with `token_prefix` (`00` classic, `02.id.` IDX, as Okta's)."""
     now = ctx.clock.now()
     db.execute(delete(Transaction).where(Transaction.expires_at < now - PRUNE_AFTER))
-    token = new_token("00", 30)
+    token = new_token(token_prefix, 30)
     txn = Transaction(
         id=new_id("txn", 24),
         state_token_digest=digest(token),

@@ -47,7 +47,20 @@ QUESTIONS: tuple[tuple[str, str], ...] = (
 )
 QUESTION_TEXTS = dict(QUESTIONS)
 MIN_ANSWER_LENGTH = 4
+#: the question key of a question the user wrote (Identity Engine), and its longest text
+CUSTOM = "custom"
+MAX_CUSTOM_QUESTION = 100
 WRONG_ANSWER = "Your answer doesn't match our records. Please try again."
+
+
+def valid_custom(question: Any, answer: Any) -> bool:
+    """A question of the user's own: some text, at most 100 characters, and an answer of 4 or more."""
+    return (
+        isinstance(question, str)
+        and 0 < len(question.strip()) <= MAX_CUSTOM_QUESTION
+        and isinstance(answer, str)
+        and len(answer.strip()) >= MIN_ANSWER_LENGTH
+    )
 
 
 def valid_question(key: Any, answer: Any) -> bool:
@@ -68,17 +81,23 @@ class QuestionFactor(FactorKind):
     needs_activation = False
     answer_field = "answer"
 
-    def _create(self, ctx: Context, user: User, key: str, answer: str, cost: int) -> Factor:
+    def _create(self, ctx: Context, user: User, key: str, answer: str, cost: int, text: str | None = None) -> Factor:
         factor = self.new_factor(ctx, user, "OKTA", "ACTIVE")
-        factor.profile = {"question": key, "questionText": QUESTION_TEXTS[key]}
+        factor.profile = {"question": key, "questionText": text or QUESTION_TEXTS[key]}
         factor.answer_hash = hash_secret(normalise_answer(answer), cost)
         return factor
 
     def enroll(self, ctx: Context, db: Session, user: User, provider: str, given: FactorInput) -> Factor:
+        """One of the 20 questions, or (the Identity Engine's "create my own") `question: "custom"` with the
+        user's own `questionText`."""
         profile = given.profile
-        if not valid_question(profile.get("question"), profile.get("answer")):
+        key, answer, own = profile.get("question"), profile.get("answer"), profile.get("questionText")
+        if key == CUSTOM:
+            if not valid_custom(own, answer):
+                raise validation_error("factorEnrollRequest", [INVALID_PROFILE])
+        elif not valid_question(key, answer):
             raise validation_error("factorEnrollRequest", [INVALID_PROFILE])
-        factor = self._create(ctx, user, profile["question"], profile["answer"], ctx.settings.hash_cost)
+        factor = self._create(ctx, user, key, answer, ctx.settings.hash_cost, own.strip() if key == CUSTOM else None)
         db.add(factor)
         return factor
 
