@@ -6,8 +6,10 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from pydantic import Field
+
 from mockfinra.context import Context
-from mockfinra.errors import MockfinraError
+from mockfinra.errors import MockfinraError, validation_error
 from mockfinra.identity.core.provisioning import UserSpec, parse_user_spec, provision_user
 from mockfinra.store.meta import get_meta, set_meta
 
@@ -20,7 +22,32 @@ class SeedError(Exception):
     """The seed file cannot be read or one of its users is invalid."""
 
 
-def read_seed(path: Path) -> list[UserSpec]:
+ProfileValue = str | bool | list[str]
+
+
+class SeedUser(UserSpec):
+    """A seed user: the shape of `POST /_mock/users` plus `profile`, further profile attributes (for
+    example `organization`, the firm, and `orderFormAdmin`, see mockfinra/traqs/profile.py)."""
+
+    profile: dict[str, ProfileValue] = Field(default_factory=dict)
+
+
+def parse_seed_user(raw: Any) -> SeedUser:
+    """Validate one `[[users]]` entry; E0000001 naming each bad field."""
+    if not isinstance(raw, dict):
+        raise validation_error("users", ["users: each entry must be a table"])
+    fields = dict(raw)
+    profile = fields.pop("profile", {})
+    spec = parse_user_spec(fields)
+    if not isinstance(profile, dict) or not all(
+        isinstance(value, (str, bool)) or (isinstance(value, list) and all(isinstance(item, str) for item in value))
+        for value in profile.values()
+    ):
+        raise validation_error("profile", ["profile: a table of strings, booleans or lists of strings"])
+    return SeedUser.model_validate({**spec.model_dump(), "profile": profile})
+
+
+def read_seed(path: Path) -> list[SeedUser]:
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -30,7 +57,7 @@ def read_seed(path: Path) -> list[UserSpec]:
     specs = []
     for index, raw in enumerate(data.get("users", [])):
         try:
-            specs.append(parse_user_spec(raw))
+            specs.append(parse_seed_user(raw))
         except MockfinraError as error:
             raise SeedError(f"seed file {path}: users[{index}]: {error}") from None
     return specs
@@ -42,7 +69,8 @@ def load_seed(ctx: Context) -> int:
     with ctx.store.transaction() as db:
         for index, spec in enumerate(specs):
             try:
-                provision_user(ctx, db, spec, hash_cost=SEED_HASH_COST)
+                created = provision_user(ctx, db, spec, hash_cost=SEED_HASH_COST)
+                created["user"].profile_extra.update(spec.profile)
             except MockfinraError as error:
                 raise SeedError(f"seed file {ctx.settings.seed}: users[{index}] ({spec.login}): {error}") from None
         set_meta(db, "seeded", str(ctx.settings.seed))

@@ -269,6 +269,15 @@ class Settings(BaseSettings):
         description="let the legacy download host accept Basic auth without a client certificate on plain HTTP",
     )
 
+    # --- the free NTF testing window (TRAQS "notify the NASDAQ test team") -----------------------
+    ntf_window_days: int = Field(
+        default=30, ge=1, le=3650, description="calendar days of free NTF testing after notifying the NASDAQ test team"
+    )
+    ntf_window_enforce: bool = Field(
+        default=False,
+        description="after the free NTF window the download hosts refuse requests (403, plain text; ASSUMPTION: FINRA bills instead)",
+    )
+
     def model_post_init(self, __context: object) -> None:
         if self.db in ("memory", ":memory:"):
             self.db = MEMORY_DB

@@ -111,6 +111,12 @@ def test_google_authenticator_enrollment_with_qr_code(server: MockfinraServer, p
     now = parse_instant(httpx.get(f"{server.url}/_mock/clock").json()["now"])
     page.fill("#activation-code", pyotp.TOTP(secret).at(now))  # type: ignore[attr-defined]
     page.click("#okta-signin-submit")  # type: ignore[attr-defined]
+    # FINRA's rule: the security question is required as well; Finish appears once both are set up.
+    page.wait_for_selector("[data-enroll='question:OKTA']").click()  # type: ignore[attr-defined]
+    page.wait_for_selector("#question-select")  # type: ignore[attr-defined]
+    page.select_option("#question-select", "first_computer_game")  # type: ignore[attr-defined]
+    page.fill("#question-answer", "Space Invaders")  # type: ignore[attr-defined]
+    page.click("#okta-signin-submit")  # type: ignore[attr-defined]
     finish = page.wait_for_selector("#enroll-finish")  # type: ignore[attr-defined]
     shot(page, "06-enroll-more")
     finish.click()
@@ -137,6 +143,15 @@ def test_invitation_link_sets_a_password_then_enrolls(server: MockfinraServer, p
     assert page.locator("#question-select option").count() == 20  # type: ignore[attr-defined]
     page.select_option("#question-select", "first_computer_game")  # type: ignore[attr-defined]
     page.fill("#question-answer", "Space Invaders")  # type: ignore[attr-defined]
+    page.click("#okta-signin-submit")  # type: ignore[attr-defined]
+    # A second factor is required too: no Finish until one is set up.
+    page.wait_for_selector("[data-enroll='token:software:totp:GOOGLE']")  # type: ignore[attr-defined]
+    assert page.query_selector("#enroll-finish") is None  # type: ignore[attr-defined]
+    page.click("[data-enroll='token:software:totp:GOOGLE']")  # type: ignore[attr-defined]
+    page.click("details.manual-key summary")  # type: ignore[attr-defined]
+    secret = page.inner_text("#shared-secret").strip()  # type: ignore[attr-defined]
+    now = parse_instant(httpx.get(f"{server.url}/_mock/clock").json()["now"])
+    page.fill("#activation-code", pyotp.TOTP(secret).at(now))  # type: ignore[attr-defined]
     page.click("#okta-signin-submit")  # type: ignore[attr-defined]
     page.wait_for_selector("#enroll-finish").click()  # type: ignore[attr-defined]
     page.wait_for_selector("#home-login")  # type: ignore[attr-defined]

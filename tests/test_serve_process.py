@@ -342,6 +342,7 @@ def test_wheel_in_a_fresh_venv_serves_a_page_and_a_seeded_user(
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     env = clean_env()
+    env.pop("PYTHONPATH", None)  # a checkout on the path (PYTHONPATH=$PWD) would be imported instead of the wheel
     where = subprocess.run(
         [str(python), "-c", "import mockfinra.resources as r, sys; sys.stdout.write(str(r.TEMPLATES_DIR))"],
         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=30, check=False,

@@ -46,7 +46,7 @@ def _signed_in(client: TestClient, entitlements: tuple[str, ...] = ("ORF", "TRAC
 def _issue(client: TestClient, label: str = "nightly job") -> str:
     page = client.get("/traqs/api-access")
     response = client.post("/traqs/api-access/tokens", data={"csrf": _csrf(page.text), "label": label})
-    assert response.status_code == 200
+    assert response.status_code == 200 and response.history[0].status_code == 303
     token = _new_token(response.text)
     assert token
     return token
@@ -117,6 +117,7 @@ def test_examples_use_links_built_from_the_request(client: TestClient) -> None:
     assert "-d username=api.user@example.com" in page.text and "&lt;your refresh token&gt;" in page.text
     issued = client.post("/traqs/api-access/tokens", data={"csrf": _csrf(page.text)})
     token = _new_token(issued.text)
+    assert token
     assert f"REFRESH_TOKEN='{token}'" in issued.text and f'REFRESH_TOKEN = "{token}"' in issued.text
 
 
@@ -231,3 +232,66 @@ def test_real_traqs_host_signs_in_through_the_portal_client(client: TestClient) 
     assert replay.status_code == 400 and replay.headers["content-type"].startswith("text/html")
     forged = client.get("/authorization-code/callback?code=x&state=y", headers=traqs)
     assert forged.status_code == 400 and "state" in forged.text
+
+
+def test_generate_redirects_and_a_reload_issues_nothing(client: TestClient) -> None:
+    _signed_in(client)
+    page = client.get("/traqs/api-access")
+    response = client.post("/traqs/api-access/tokens", data={"csrf": _csrf(page.text), "label": "prg"}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == f"{BASE}/traqs/api-access#new-token-card"
+    assert _new_token(response.text) is None  # the POST's answer holds no token
+    shown = client.get("/traqs/api-access")
+    token = _new_token(shown.text)
+    assert token and "A new refresh token was issued." in shown.text and f"REFRESH_TOKEN='{token}'" in shown.text
+    assert refresh(client, token).status_code == 200
+    reloaded = client.get("/traqs/api-access")
+    assert _new_token(reloaded.text) is None and token not in reloaded.text
+    assert "A new refresh token was issued." not in reloaded.text
+    assert len(state_rows(client, "refreshTokens")) == 1
+
+
+def test_the_new_token_is_shown_to_its_session_only_and_not_for_long(client: TestClient) -> None:
+    _signed_in(client)
+    first = client.cookies.get("sid")
+    client.post("/traqs/api-access/tokens", data={"csrf": _csrf(client.get("/traqs/api-access").text)}, follow_redirects=False)
+    sign_in_cookie(client)  # another session of the same user
+    assert _new_token(client.get("/traqs/api-access").text) is None
+    client.cookies.set("sid", first)
+    client.post("/traqs/api-access/tokens", data={"csrf": _csrf(client.get("/traqs/api-access").text)}, follow_redirects=False)
+    client.post("/_mock/clock", json={"advance": 301})
+    assert _new_token(client.get("/traqs/api-access").text) is None
+    assert "new_refresh_token" not in str(client.get("/_mock/state").json())
+
+
+def test_token_rows_show_a_prefix_of_the_token(client: TestClient) -> None:
+    _signed_in(client)
+    token = _issue(client, "with prefix")
+    page = client.get("/traqs/api-access")
+    prefixes = re.findall(r'<code class="token-prefix">([^<]+)</code>', page.text)
+    assert prefixes == [f"{token[:8]}…"] and token not in page.text
+    [row] = state_rows(client, "refreshTokens")
+    assert row["prefix"] == token[:8]
+    from_sign_in = tokens(client)["refresh_token"]
+    page = client.get("/traqs/api-access")
+    assert f"{from_sign_in[:8]}…" in page.text
+
+
+def test_revoke_asks_for_confirmation_first(client: TestClient) -> None:
+    _signed_in(client)
+    token = _issue(client, "to revoke")
+    token_id = state_rows(client, "refreshTokens")[0]["id"]
+    page = client.get("/traqs/api-access")
+    confirm_url = f"{BASE}/traqs/api-access/tokens/{token_id}/revoke"
+    assert f'href="{confirm_url}"' in page.text
+    assert f'<form method="post" action="{confirm_url}"' not in page.text  # one click on the list revokes nothing
+    confirm = client.get(confirm_url)
+    assert confirm.status_code == 200 and "Revoke this refresh token?" in confirm.text
+    assert ">to revoke<" in confirm.text and f"{token[:8]}…" in confirm.text and token not in confirm.text
+    assert f'<form method="post" action="{confirm_url}"' in confirm.text and f'href="{BASE}/traqs/api-access" id="cancel-revoke"' in confirm.text
+    assert refresh(client, token).status_code == 200  # showing the question revoked nothing
+    assert client.post(confirm_url, data={"csrf": "forged"}).status_code == 403
+    done = client.post(confirm_url, data={"csrf": _csrf(confirm.text)}, follow_redirects=False)
+    assert done.status_code == 303 and refresh(client, token).json()["error"] == "invalid_grant"
+    again = client.get(confirm_url, follow_redirects=False)
+    assert again.status_code == 302 and again.headers["location"] == f"{BASE}/traqs/api-access"
+    assert client.get(f"{BASE}/traqs/api-access/tokens/oarNOPE/revoke").status_code == 404

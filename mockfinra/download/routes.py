@@ -22,6 +22,7 @@ from mockfinra.download import handler, params
 from mockfinra.download.caller import Caller, bearer_caller
 from mockfinra.download.legacy import legacy_caller
 from mockfinra.errors import ClientError
+from mockfinra.traqs.ntf_window import check_download
 
 HANDLER = "downloadhandler.ashx"
 METHODS = ["GET", "POST", "HEAD"]
@@ -57,6 +58,8 @@ def serve(
         raise ClientError(404, f"Not found: {request.url.path}. The download handler is DownloadHandler.ashx.", "not_found")
     with ctx.store.transaction() as db:
         caller = authenticate(ctx, db, request)
+        if ctx.settings.ntf_window_enforce:
+            check_download(ctx, db, caller.login)
     wanted = params.parse(params.merge(sources))
     handler.check_username(ctx, caller, wanted)
     if wanted.action == "LIST":

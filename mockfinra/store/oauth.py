@@ -67,6 +67,8 @@ class RefreshToken(Base):
     scopes: Mapped[list[str]] = mapped_column(JsonList, default=list)
     source: Mapped[str] = mapped_column(String(16))
     label: Mapped[str] = mapped_column(String(100), default="")
+    #: the token's first characters, shown so a user can tell tokens apart (not enough to use one)
+    prefix: Mapped[str | None] = mapped_column(String(16), nullable=True)
     #: the authorization code this token family came from (revoked if the code is replayed)
     code_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
     amr: Mapped[list[str]] = mapped_column(JsonList, default=list)

@@ -1,16 +1,14 @@
-"""TRAQS portal pages (`/traqs`, or `/` on www-ntf.finratraqs.org): home, API access, sign-out.
+"""TRAQS portal pages (`/traqs`, or `/` on www-ntf.finratraqs.org): home (with "notify the NASDAQ test
+team"), API access, sign-out, the portal client's sign-in callback; the order form is in `order_form.py`.
 
-A page needs a signed-in user (the `sid` cookie). Without one, the browser goes to the MFA service's sign-in
-page with `fromURI` pointing back here. On a real TRAQS host name the MFA service's cookie is not visible
-(another host), so there the portal signs in through the authorization server as the confidential client
-`traqs-portal` and keeps its own `sid` cookie on the TRAQS host.
+A page needs a signed-in user (the `sid` cookie); without one the browser is sent to sign in (`signin.py`).
+Every POST answers with a redirect (post/redirect/get), so a reload repeats nothing. Pages are rendered
+after the store transaction closes.
 """
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -18,7 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from mockfinra.context import Context
 from mockfinra.deps import get_context
 from mockfinra.errors import ClientError, OAuthError
-from mockfinra.identity.oidc.authorize import signin_url
+from mockfinra.identity.core.sessions import close_session, create_session
 from mockfinra.identity.oidc.clients import (
     API_CLIENT_ID,
     PORTAL_CALLBACK_PATH,
@@ -28,82 +26,59 @@ from mockfinra.identity.oidc.clients import (
 from mockfinra.identity.oidc.grants import redeem_code
 from mockfinra.identity.oidc.responses import SID_COOKIE, set_sid_cookie
 from mockfinra.identity.oidc.tokens import AUTH_SERVER_PATH
-from mockfinra.identity.core.sessions import close_session, create_session
-from mockfinra.links import SITE_PREFIXES, Links
+from mockfinra.links import Links
 from mockfinra.pages import render
 from mockfinra.security import constant_time_equals
-from mockfinra.traqs import portal
+from mockfinra.traqs import ntf_window, order_form, portal
+from mockfinra.traqs.flash import put_flash, take_flash
+from mockfinra.traqs.signin import STATE_COOKIE, here, sign_in
 
 router = APIRouter(include_in_schema=False)
+router.include_router(order_form.router)
 
-STATE_COOKIE = "traqs_login"
-
-
-def _here(request: Request) -> str:
-    """This page's absolute URL on the TRAQS site (the request path carries the `/traqs` prefix either way)."""
-    relative = request.url.path.removeprefix(SITE_PREFIXES["traqs"])
-    return Links(request).url(relative or "/", site="traqs")
-
-
-def _redirect_status(request: Request) -> int:
-    return 303 if request.method == "POST" else 302
-
-
-def _sign_in(request: Request, return_to: str) -> Response:
-    links = Links(request)
-    if links.served_site != "traqs":
-        return RedirectResponse(signin_url(links, return_to), status_code=_redirect_status(request))
-    state = secrets.token_urlsafe(24)
-    query = urlencode(
-        {
-            "client_id": PORTAL_CLIENT_ID,
-            "response_type": "code",
-            "scope": "openid profile",
-            "redirect_uri": links.url(PORTAL_CALLBACK_PATH, site="traqs"),
-            "state": state,
-        }
-    )
-    response = RedirectResponse(links.url(f"{AUTH_SERVER_PATH}/v1/authorize?{query}"), status_code=_redirect_status(request))
-    response.set_cookie(
-        STATE_COOKIE, f"{state} {return_to}", path="/", httponly=True, samesite="lax", secure=links.scheme == "https", max_age=600
-    )
-    return response
-
-
-def _view(who: portal.SignedIn) -> dict[str, Any]:
-    user = who.user
-    return {
-        "login": user.login,
-        "name": f"{user.first_name} {user.last_name}".strip() or user.login,
-        "entitlements": list(user.entitlements),
-    }
+NEW_TOKEN_FLASH = "new_refresh_token"
 
 
 @router.get("/")
-def home(request: Request, ctx: Context = Depends(get_context)) -> Response:
+def home(request: Request, notified: str | None = None, ctx: Context = Depends(get_context)) -> Response:
     with ctx.store.transaction() as db:
         who = portal.signed_in(ctx, db, request.cookies.get(SID_COOKIE))
         if who is None:
-            return _sign_in(request, _here(request))
-        csrf = portal.csrf_token(db, who.session.id)
-        expires = who.session.expires_at.strftime("%H:%M UTC")
-        user = _view(who)
-    return render(request, "traqs/home.html", page="home", user=user, csrf=csrf, session_expires=expires)
+            return sign_in(request, here(request))
+        window = ntf_window.view_of(ctx, db, who.user)
+        context = {
+            **portal.page_context(ctx, db, who, "home"),
+            "session_expires": who.session.expires_at.strftime("%H:%M UTC"),
+            "window": window,
+            "window_days": ctx.settings.ntf_window_days,
+            "notice": "The NASDAQ test team was notified: your free NTF testing period has started." if notified and window else None,
+        }
+    return render(request, "traqs/home.html", **context)
 
 
-def _api_access_page(
-    request: Request, ctx: Context, who: portal.SignedIn, db: Any, new_token: str | None = None, notice: str | None = None, status: int = 200
-) -> Response:
+@router.post("/ntf-window")
+def notify_test_team(request: Request, csrf: str | None = Form(None), ctx: Context = Depends(get_context)) -> Response:
+    """"Notify the NASDAQ test team": the free NTF testing window of the user's firm starts (once)."""
+    links = Links(request)
+    with ctx.store.transaction() as db:
+        who = portal.signed_in(ctx, db, request.cookies.get(SID_COOKIE))
+        if who is None:
+            return sign_in(request, links.url("/", site="traqs"))
+        portal.check_csrf(db, who.session.id, csrf)
+        ntf_window.notify_test_team(ctx, db, who.user)
+    return RedirectResponse(links.url("/?notified=1", site="traqs"), status_code=303)
+
+
+def _api_access_context(request: Request, ctx: Context, db: Any, who: portal.SignedIn, notice: str | None) -> dict[str, Any]:
     links = Links(request)
     facility, file_code = portal.example_file(list(who.user.entitlements))
-    context = {
-        "page": "api",
-        "user": _view(who),
-        "csrf": portal.csrf_token(db, who.session.id),
+    new_token = take_flash(ctx, db, who.session.id, NEW_TOKEN_FLASH)
+    return {
+        **portal.page_context(ctx, db, who, "api"),
         "tokens": portal.token_views(ctx, db, who.user),
         "new_token": new_token,
         "token_value": new_token or "<your refresh token>",
-        "notice": notice,
+        "notice": "A new refresh token was issued." if new_token else notice,
         "client_id": API_CLIENT_ID,
         "scopes": f"openid offline_access {ctx.settings.oauth_data_scope}",
         "token_url": links.url(f"{AUTH_SERVER_PATH}/v1/token"),
@@ -114,17 +89,17 @@ def _api_access_page(
         "access_ttl": ctx.settings.access_token_ttl_seconds,
         "rotation": ctx.settings.refresh_token_rotation,
     }
-    return render(request, "traqs/api_access.html", status_code=status, **context)
 
 
 @router.get("/api-access")
 def api_access(request: Request, revoked: str | None = None, ctx: Context = Depends(get_context)) -> Response:
+    """The API access page; right after "Generate" it shows the new token, once."""
     with ctx.store.transaction() as db:
         who = portal.signed_in(ctx, db, request.cookies.get(SID_COOKIE))
         if who is None:
-            return _sign_in(request, _here(request))
-        notice = "The refresh token was revoked." if revoked else None
-        return _api_access_page(request, ctx, who, db, notice=notice)
+            return sign_in(request, here(request))
+        context = _api_access_context(request, ctx, db, who, "The refresh token was revoked." if revoked else None)
+    return render(request, "traqs/api_access.html", **context)
 
 
 @router.post("/api-access/tokens")
@@ -134,14 +109,31 @@ def issue_token(
     label: str = Form(""),
     ctx: Context = Depends(get_context),
 ) -> Response:
-    """Issue a refresh token for `traqs-api` and show it once (the response is the page, not a redirect)."""
+    """Issue a refresh token for `traqs-api`, then redirect to the page, which shows it once."""
+    links = Links(request)
     with ctx.store.transaction() as db:
         who = portal.signed_in(ctx, db, request.cookies.get(SID_COOKIE))
         if who is None:
-            return _sign_in(request, Links(request).url("/api-access", site="traqs"))
+            return sign_in(request, links.url("/api-access", site="traqs"))
         portal.check_csrf(db, who.session.id, csrf)
         token, _ = portal.issue_api_token(ctx, db, who.user, label)
-        return _api_access_page(request, ctx, who, db, new_token=token, notice="A new refresh token was issued.")
+        put_flash(ctx, db, who.session.id, NEW_TOKEN_FLASH, token)
+    return RedirectResponse(links.url("/api-access#new-token-card", site="traqs"), status_code=303)
+
+
+@router.get("/api-access/tokens/{token_id}/revoke")
+def confirm_revoke(request: Request, token_id: str, ctx: Context = Depends(get_context)) -> Response:
+    """The confirmation step before a revoke (a page, so it works without JavaScript)."""
+    links = Links(request)
+    with ctx.store.transaction() as db:
+        who = portal.signed_in(ctx, db, request.cookies.get(SID_COOKIE))
+        if who is None:
+            return sign_in(request, links.url("/api-access", site="traqs"))
+        token = portal.token_view(ctx, portal.own_token(db, who.user, token_id))
+        if not token["active"]:
+            return RedirectResponse(links.url("/api-access", site="traqs"), status_code=302)
+        context = {**portal.page_context(ctx, db, who, "api"), "token": token}
+    return render(request, "traqs/revoke.html", **context)
 
 
 @router.post("/api-access/tokens/{token_id}/revoke")
@@ -152,7 +144,7 @@ def revoke_token(
     with ctx.store.transaction() as db:
         who = portal.signed_in(ctx, db, request.cookies.get(SID_COOKIE))
         if who is None:
-            return _sign_in(request, links.url("/api-access", site="traqs"))
+            return sign_in(request, links.url("/api-access", site="traqs"))
         portal.check_csrf(db, who.session.id, csrf)
         portal.revoke_api_token(ctx, db, who.user, token_id)
     return RedirectResponse(links.url("/api-access?revoked=1", site="traqs"), status_code=303)

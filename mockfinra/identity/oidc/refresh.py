@@ -23,6 +23,8 @@ from mockfinra.store.oauth import (
 from mockfinra.store.users import User
 
 LABEL_MAX = 100
+#: characters of a refresh token kept in clear (`RefreshToken.prefix`) to tell tokens apart
+PREFIX_LENGTH = 8
 
 
 def issue_refresh_token(
@@ -49,6 +51,7 @@ def issue_refresh_token(
         scopes=list(dict.fromkeys(scopes)),
         source=source,
         label=label[:LABEL_MAX],
+        prefix=token[:PREFIX_LENGTH],
         code_id=code_id,
         amr=list(dict.fromkeys(amr)),
         auth_time=auth_time,
