@@ -17,13 +17,20 @@ SITE_PREFIXES: dict[Site, str] = {"mfa": "", "traqs": "/traqs", "apidownload": "
 SITE_HOST_SCOPE_KEY = "mockfinra.site_host"
 
 
-def site_hosts(settings: Any) -> dict[Site, list[str]]:
-    return {
+def site_hosts(settings: Any, era: Any = None) -> dict[Site, list[str]]:
+    """Each site's real host names; with an era, that era's host of a site first (links go to it)."""
+    hosts: dict[Site, list[str]] = {
         "mfa": list(settings.mfa_hosts),
         "traqs": list(settings.traqs_hosts),
         "apidownload": list(settings.apidownload_hosts),
         "download": list(settings.download_hosts),
     }
+    if era is not None:
+        for site, first in (("traqs", era.traqs_host), ("apidownload", era.apidownload_host)):
+            if first in hosts[site]:
+                hosts[site].remove(first)
+                hosts[site].insert(0, first)
+    return hosts
 
 
 class Links:
@@ -40,7 +47,8 @@ class Links:
             return f"{self.scheme}://{self.netloc}{SITE_PREFIXES[site]}"
         if site == self.served_site:
             return f"{self.scheme}://{self.netloc}"
-        hosts = site_hosts(self.request.app.state.settings)[site]
+        state = self.request.app.state
+        hosts = site_hosts(state.settings, state.ctx.era)[site]
         if not hosts:
             return f"{self.scheme}://{self.netloc}{SITE_PREFIXES[site]}"
         # That site's real host serves it at '/', so its links carry no prefix.

@@ -33,7 +33,7 @@ BANNER_PAGES = ("signin/", "traqs/")
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """Render `templates/<name>` with `links` (absolute URL builder) and `settings` in scope.
+    """Render `templates/<name>` with `links` (absolute URL builder), `settings` and `era` in scope.
 
     Sign-in and TRAQS pages also get `ntf_banner` (the NTF testing window of the browser's signed-in user)
     unless the caller gives it. Computing it opens a store transaction: call `render` after closing yours.
@@ -41,8 +41,9 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     links = Links(request)
     if name.startswith(BANNER_PAGES) and "ntf_banner" not in context:
         context["ntf_banner"] = _ntf_banner(request)
+    state = request.app.state
     html = environment().get_template(name).render(
-        request=request, links=links, settings=request.app.state.settings, **context
+        request=request, links=links, settings=state.settings, era=state.ctx.era, **context
     )
     return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-store"})
 

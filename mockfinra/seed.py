@@ -92,6 +92,7 @@ def reset_state(ctx: Context) -> int:
     ctx.ready = False
     try:
         ctx.clock.reset()
+        ctx.era_override = None
         ctx.store.wipe()
         for hook in list(ctx.resources.get("reset_hooks", [])):
             hook(ctx)

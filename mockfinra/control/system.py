@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Body, Depends
 from fastapi.responses import JSONResponse
@@ -13,6 +13,7 @@ from mockfinra.admin import require_admin
 from mockfinra.clock import isoformat_z, parse_instant
 from mockfinra.context import Context
 from mockfinra.deps import get_context
+from mockfinra.eras import PROFILES
 from mockfinra.errors import ClientError
 from mockfinra.seed import reset_state
 from mockfinra.store.base import STATE_VERSION
@@ -73,6 +74,41 @@ def change_clock(change: ClockChange = Body(...), ctx: Context = Depends(get_con
     if change.advance is not None:
         ctx.clock.advance(change.advance)
     return ctx.clock.snapshot()
+
+
+class EraChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    era: Literal["2021", "2024", "2026"] | None = None
+
+
+def era_json(ctx: Context) -> dict[str, Any]:
+    era = ctx.era
+    return {
+        "era": era.name,
+        "configured": ctx.settings.era,
+        "pipeline": era.pipeline,
+        "summary": era.summary,
+        "retiredFactorTypes": list(era.retired_factor_types),
+        "apiAccess": era.api_access,
+        "legacyDownload": era.legacy_download,
+        "lockoutThreshold": era.lockout_threshold,
+        "hosts": {"traqs": era.traqs_host, "apidownload": era.apidownload_host},
+        "eras": {name: profile.summary for name, profile in PROFILES.items()},
+    }
+
+
+@router.get("/era", dependencies=[Depends(require_admin)])
+def get_era(ctx: Context = Depends(get_context)) -> dict[str, Any]:
+    """The era in force (see mockfinra/eras.py) and what it changes."""
+    return era_json(ctx)
+
+
+@router.post("/era", dependencies=[Depends(require_admin)])
+def change_era(change: EraChange = Body(...), ctx: Context = Depends(get_context)) -> dict[str, Any]:
+    """Switch the era at runtime (`{"era": "2021"}`); `{"era": null}` goes back to `MOCKFINRA_ERA`. A reset
+    also goes back to it."""
+    ctx.era_override = change.era
+    return era_json(ctx)
 
 
 @router.get("/state", dependencies=[Depends(require_admin)])

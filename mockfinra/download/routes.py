@@ -47,6 +47,25 @@ async def request_values(request: Request) -> Sources:
     return sources
 
 
+def check_era(ctx: Context, legacy: bool) -> None:
+    """The era decides which host answers: MFA refresh tokens from 2024-07, certificates until January 2025."""
+    era = ctx.era
+    if legacy and not era.legacy_download:
+        raise ClientError(
+            403,
+            f"Digital certificates for the reference-data API were discontinued in January 2025 (this mock plays the "
+            f"{era.name} era). Use an MFA refresh token from TRAQS > API access with the API download host.",
+            "certificates_discontinued",
+        )
+    if not legacy and era.api_access != "refresh_token":
+        raise ClientError(
+            403,
+            f"API access by MFA refresh token is not available in the {era.name} era (FINRA started it on "
+            "2024-07-15). Use the legacy download host with your NWSF user id, password and client certificate.",
+            "mfa_api_not_available",
+        )
+
+
 def serve(
     ctx: Context,
     request: Request,
@@ -56,6 +75,7 @@ def serve(
 ) -> Response:
     if path.strip("/").lower() != HANDLER:
         raise ClientError(404, f"Not found: {request.url.path}. The download handler is DownloadHandler.ashx.", "not_found")
+    check_era(ctx, authenticate is legacy_caller)
     with ctx.store.transaction() as db:
         caller = authenticate(ctx, db, request)
         if ctx.settings.ntf_window_enforce:

@@ -1,11 +1,14 @@
-"""Browser pages of the MFA service: sign-in (an Okta-widget look-alike), activation, the user home.
+"""Browser pages of the MFA service: sign-in, activation, the user home.
 
-The sign-in page is a small script (`static/signin.js`) that drives the public `/api/v1/authn` API exactly as
-a real Okta client does, so a trainer's browser and a test's HTTP client exercise the same flows.
+The sign-in pages are small scripts that drive the public APIs exactly as Okta's own widget does, so a
+trainer's browser and a test's HTTP client exercise the same flows: in the Identity Engine eras (2024, 2026)
+`static/idx-signin.js` over IDX (`/idp/idx/*`, the page starts the sign-in and embeds its state handle), in
+the 2021 era `static/signin.js` over the classic `/api/v1/authn`.
 """
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
@@ -13,7 +16,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from mockfinra.context import Context
 from mockfinra.deps import get_context
+from mockfinra.errors import MockfinraError
+from mockfinra.identity.core.events import client_data
 from mockfinra.identity.core.sessions import get_active_session
+from mockfinra.identity.idx import flow
 from mockfinra.links import Links
 from mockfinra.pages import render
 from mockfinra.store.users import get_user
@@ -21,6 +27,10 @@ from mockfinra.store.users import get_user
 router = APIRouter(include_in_schema=False)
 
 HOME_PATH = "/app/UserHome"
+
+
+def _client(request: Request) -> dict[str, Any]:
+    return client_data(request.client.host if request.client else None, request.headers.get("user-agent"))
 
 
 def _signin_url(request: Request, from_uri: str | None = None) -> str:
@@ -38,14 +48,26 @@ def root(request: Request, ctx: Context = Depends(get_context)) -> Response:
 
 
 @router.get("/login/login.htm")
-def signin_page(request: Request, fromURI: str | None = None) -> Response:  # noqa: N803 - Okta's name
-    return render(request, "signin/login.html", mode="signin", token=None, from_uri=fromURI or "")
+def signin_page(request: Request, fromURI: str | None = None, ctx: Context = Depends(get_context)) -> Response:  # noqa: N803
+    if not ctx.era.identity_engine:
+        return render(request, "signin/login.html", mode="signin", token=None, from_uri=fromURI or "")
+    with ctx.store.transaction() as db:
+        state_handle = flow.start_hosted(ctx, db, fromURI, _client(request)).state_token
+    return render(request, "signin/idx.html", mode="signin", state_handle=state_handle)
 
 
 @router.get("/welcome/{token}")
-def activation_page(request: Request, token: str) -> Response:
-    """The invitation email's link: set a password, then enroll factors (same widget, activation mode)."""
-    return render(request, "signin/login.html", mode="activate", token=token, from_uri="")
+def activation_page(request: Request, token: str, ctx: Context = Depends(get_context)) -> Response:
+    """The invitation email's link: set a password, then enroll factors (activation mode)."""
+    if not ctx.era.identity_engine:
+        return render(request, "signin/login.html", mode="activate", token=token, from_uri="")
+    try:
+        with ctx.store.transaction() as db:
+            state_handle = flow.start_hosted_activation(ctx, db, token, _client(request)).state_token
+    except MockfinraError:
+        problem = "This invitation link is invalid, was already used or has expired. Ask your administrator for a new one."
+        return render(request, "signin/idx.html", mode="activate", state_handle=None, problem=problem)
+    return render(request, "signin/idx.html", mode="activate", state_handle=state_handle)
 
 
 @router.get("/signin/reset-password/{token}")

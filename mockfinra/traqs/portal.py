@@ -97,6 +97,13 @@ def check_csrf(db: Session, session_id: str, presented: str | None) -> None:
 
 
 def issue_api_token(ctx: Context, db: Session, user: User, label: str) -> tuple[str, RefreshToken]:
+    if ctx.era.api_access != "refresh_token":
+        raise ClientError(
+            403,
+            f"Refresh tokens for the reference-data API are not available in the {ctx.era.name} era: scripts use "
+            "the legacy download host with an NWSF user id, password and client certificate.",
+            "mfa_api_not_available",
+        )
     label = " ".join(label.split())
     if len(label) > LABEL_MAX:
         raise ClientError(400, f"The label is too long: at most {LABEL_MAX} characters.", "invalid_label")

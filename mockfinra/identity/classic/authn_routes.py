@@ -11,7 +11,7 @@ from mockfinra.context import Context
 from mockfinra.deps import get_context
 from mockfinra.errors import not_found, validation_error
 from mockfinra.identity.classic import paths
-from mockfinra.identity.classic.bodies import Body, StateBody, factor_input, respond
+from mockfinra.identity.classic.bodies import Body, StateBody, client_of, factor_input, respond
 from mockfinra.identity.core import authn as machine
 
 router = APIRouter(prefix=paths.AUTHN, tags=["authn"])
@@ -67,7 +67,7 @@ def authn(body: AuthnBody, request: Request, ctx: Context = Depends(get_context)
         ctx,
         request,
         lambda db: machine.primary_authentication(
-            ctx, db, body.username or "", body.password or "", body.relayState, body.options
+            ctx, db, body.username or "", body.password or "", body.relayState, body.options, client_of(request)
         ),
     )
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from mockfinra.context import Context
 from mockfinra.identity.classic.render import render_result
+from mockfinra.identity.core.events import client_data
 from mockfinra.identity.core.factors import FactorInput
 from mockfinra.links import Links
 
@@ -42,6 +43,11 @@ def factor_input(request: Request, body: BaseModel) -> FactorInput:
         user_agent=request.headers.get("user-agent"),
         base_url=Links(request).base(),
     )
+
+
+def client_of(request: Request) -> dict[str, Any]:
+    """Who is calling, as the sign-in events record it."""
+    return client_data(request.client.host if request.client else None, request.headers.get("user-agent"))
 
 
 def _text(value: Any) -> str | None:

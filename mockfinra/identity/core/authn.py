@@ -28,7 +28,7 @@ from mockfinra.errors import (
     not_found,
     validation_error,
 )
-from mockfinra.identity.core import lockout
+from mockfinra.identity.core import events, lockout
 from mockfinra.identity.core import policy as rules
 from mockfinra.identity.core.factors import (
     FactorInput,
@@ -128,6 +128,19 @@ def check_password(ctx: Context, user: User | None, password: str) -> str:
     return "ok"
 
 
+def _password_refused(ctx: Context, db: Session, user: User | None, checked: str, client: dict[str, Any] | None, protocol: str) -> None:
+    """Record a refused password (a lockout too) as a sign-in event."""
+    if user is None or checked not in ("failed", "locked"):
+        return
+    if checked == "locked":
+        events.record(ctx, db, user, events.LOCK, "FAILURE", reason="LOCKED_OUT", methods=[], client=client, protocol=protocol)
+    else:
+        events.record(
+            ctx, db, user, events.SESSION_START, "FAILURE", reason="INVALID_CREDENTIALS", methods=["pwd"],
+            client=client, protocol=protocol,
+        )
+
+
 def primary_authentication(
     ctx: Context,
     db: Session,
@@ -135,10 +148,12 @@ def primary_authentication(
     password: str,
     relay_state: str | None = None,
     options: dict[str, Any] | None = None,
+    client: dict[str, Any] | None = None,
 ) -> AuthnResult:
     """`POST /api/v1/authn {username, password}`. Unknown user and wrong password look the same."""
     user = find_user_by_login(db, username)
     checked = check_password(ctx, user, password)
+    _password_refused(ctx, db, user, checked, client, "classic")
     if checked == "unknown":
         raise authentication_failed()
     if checked == "locked":
@@ -153,7 +168,7 @@ def primary_authentication(
         "UNAUTHENTICATED",
         relay_state=relay_state,
         amr=["pwd"],
-        data={"options": dict(options or {})},
+        data={"options": dict(options or {}), "client": dict(client or {})},
     )
     return advance(ctx, db, handle)
 
@@ -228,6 +243,7 @@ def verify_password(ctx: Context, db: Session, state_token: str, password: str) 
     handle = load_transaction(ctx, db, state_token, allow_anonymous=True)
     _require(handle, PASSWORD)
     checked = check_password(ctx, handle.user, password)
+    _password_refused(ctx, db, handle.user, checked, handle.txn.data.get("client"), "idx")
     if checked == "unknown":
         raise authentication_failed()
     if checked == "failed":
@@ -337,6 +353,7 @@ def succeed(ctx: Context, db: Session, handle: Handle) -> AuthnResult:
     now = ctx.clock.now()
     lockout.reset_counters(user)
     user.last_login_at = now
+    events.record(ctx, db, user, events.SESSION_START, "SUCCESS", txn=txn)
     relay_state = txn.relay_state
     end_transaction(db, handle)
     interaction_id = txn.data.get("interaction")
@@ -503,7 +520,12 @@ def _apply_verification(
     if outcome.result == "CHALLENGE":
         _set_status(handle, "MFA_CHALLENGE", factor.id, outcome.factor_result)
         return AuthnResult("transaction", handle)
-    if outcome.counts and lockout.factor_failed(ctx, handle.user):
+    locked = outcome.counts and lockout.factor_failed(ctx, handle.user)
+    events.record(
+        ctx, db, handle.user, events.LOCK if locked else events.MFA, "FAILURE", txn=handle.txn,
+        reason="LOCKED_OUT" if locked else "INVALID_CREDENTIALS", methods=[kind_of(factor).amr],
+    )
+    if locked:
         end_transaction(db, handle)
         raise lockout.user_locked_error(commit=True)
     raise OktaError(outcome.code, causes=outcome.causes, commit=True)

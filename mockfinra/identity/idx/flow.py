@@ -29,7 +29,7 @@ from mockfinra.store.users import Factor
 #: the prefix of IDX state handles (as Okta's)
 STATE_PREFIX = "02.id."
 #: what a restarted (cancelled) sign-in keeps of the old transaction's data
-KEPT_ON_CANCEL = ("protocol", "interaction", "clientId", "fromUri")
+KEPT_ON_CANCEL = ("protocol", "interaction", "clientId", "fromUri", "client")
 #: the recovery methods each recovery authenticator offers
 RECOVERY_METHODS = {auths.EMAIL: ("email", "EMAIL"), "sms": ("sms", "SMS"), "voice": ("voice", "CALL")}
 
@@ -47,9 +47,11 @@ class Step:
 
 @dataclass
 class Given:
-    """A request's values: `stateHandle`, `identifier`, `credentials`, `authenticator` and the rest."""
+    """A request's values: `stateHandle`, `identifier`, `credentials`, `authenticator` and the rest; and who
+    sent it (`client`, for the sign-in events)."""
 
     body: dict[str, Any]
+    client: dict[str, Any] = field(default_factory=dict)
 
     @property
     def state_handle(self) -> str:
@@ -128,11 +130,11 @@ def introspect(ctx: Context, db: Session, given: Given) -> Step:
         interaction = live_interaction(ctx, db, handle_value)
         if interaction is None:
             raise invalid_token()
-        return Step(handle=_interaction_transaction(ctx, db, interaction))
+        return Step(handle=_interaction_transaction(ctx, db, interaction, given.client))
     return _current(ctx, db, given)
 
 
-def _interaction_transaction(ctx: Context, db: Session, interaction: Interaction) -> Handle:
+def _interaction_transaction(ctx: Context, db: Session, interaction: Interaction, client: dict[str, Any]) -> Handle:
     """The interaction's transaction (a reload introspects again: the same one, in its current state)."""
     from mockfinra.store.authn import Transaction
 
@@ -141,7 +143,7 @@ def _interaction_transaction(ctx: Context, db: Session, interaction: Interaction
         token = txn.data.get("idxHandle") if txn is not None else None
         if txn is not None and isinstance(token, str) and txn.expires_at > ctx.clock.now():
             return load_transaction(ctx, db, token, allow_anonymous=True)
-    data = {"protocol": "idx", "interaction": interaction.id, "clientId": interaction.client_id}
+    data = {"protocol": "idx", "interaction": interaction.id, "clientId": interaction.client_id, "client": client}
     if interaction.activation_token:
         result = authn.token_authentication(
             ctx, db, interaction.activation_token, data=data, token_prefix=STATE_PREFIX
@@ -157,17 +159,18 @@ def _interaction_transaction(ctx: Context, db: Session, interaction: Interaction
     return handle
 
 
-def start_hosted(ctx: Context, db: Session, from_uri: str | None) -> Handle:
+def start_hosted(ctx: Context, db: Session, from_uri: str | None, client: dict[str, Any]) -> Handle:
     """A sign-in on the MFA service's own pages (no OAuth client): success opens a session (`sid`)."""
-    data: dict[str, Any] = {"protocol": "idx"}
+    data: dict[str, Any] = {"protocol": "idx", "client": client}
     if from_uri:
         data["fromUri"] = from_uri
     return authn.start_identify(ctx, db, data, STATE_PREFIX)
 
 
-def start_hosted_activation(ctx: Context, db: Session, token: str) -> Handle:
+def start_hosted_activation(ctx: Context, db: Session, token: str, client: dict[str, Any]) -> Handle:
     """The invitation's link on the MFA service's own pages: set the password, then enroll."""
-    result = authn.token_authentication(ctx, db, token, data={"protocol": "idx"}, token_prefix=STATE_PREFIX)
+    data = {"protocol": "idx", "client": client}
+    result = authn.token_authentication(ctx, db, token, data=data, token_prefix=STATE_PREFIX)
     assert result.handle is not None
     return result.handle
 

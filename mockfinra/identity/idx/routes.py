@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from mockfinra.context import Context
 from mockfinra.deps import get_context
 from mockfinra.errors import MockfinraError, OAuthError
+from mockfinra.identity.core.events import client_data
 from mockfinra.identity.core.transactions import load_transaction
 from mockfinra.identity.idx import flow
 from mockfinra.identity.idx import messages as text
@@ -51,7 +52,8 @@ def _engine_off(ctx: Context) -> MockfinraError | None:
 
 def _answer(ctx: Context, request: Request, body: dict[str, Any], run: Callable[[Session, flow.Given], flow.Step]) -> JSONResponse:
     links = Links(request)
-    given = flow.Given(body if isinstance(body, dict) else {})
+    caller = client_data(request.client.host if request.client else None, request.headers.get("user-agent"))
+    given = flow.Given(body if isinstance(body, dict) else {}, caller)
     off = _engine_off(ctx)
     if off is not None:
         return JSONResponse(render_terminal(text.problem_of(off).messages), 404, headers=NO_STORE)
