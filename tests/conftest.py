@@ -10,6 +10,9 @@ from mockfinra.settings import Settings
 
 TEST_DATA = Path(__file__).parent / "data"
 
+#: the browser fixtures (`browser`, `page`) for every browser test
+pytest_plugins = ["browser_support"]
+
 
 @pytest.fixture
 def minimal_seed_settings() -> Settings:

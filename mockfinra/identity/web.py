@@ -19,14 +19,13 @@ from mockfinra.deps import get_context
 from mockfinra.errors import MockfinraError
 from mockfinra.identity.core.events import client_data
 from mockfinra.identity.core.sessions import get_active_session
+from mockfinra.identity.hosted import HOME_PATH
 from mockfinra.identity.idx import flow
 from mockfinra.links import Links
 from mockfinra.pages import render
-from mockfinra.store.users import get_user
 
 router = APIRouter(include_in_schema=False)
 
-HOME_PATH = "/app/UserHome"
 
 
 def _client(request: Request) -> dict[str, Any]:
@@ -48,9 +47,20 @@ def root(request: Request, ctx: Context = Depends(get_context)) -> Response:
 
 
 @router.get("/login/login.htm")
-def signin_page(request: Request, fromURI: str | None = None, ctx: Context = Depends(get_context)) -> Response:  # noqa: N803
+def signin_page(
+    request: Request,
+    fromURI: str | None = None,  # noqa: N803 - Okta's name
+    stateToken: str | None = None,  # noqa: N803
+    ctx: Context = Depends(get_context),
+) -> Response:
+    """The sign-in page of the era; with `stateToken`, the page goes on with that transaction (an enrollment
+    started from the account page)."""
     if not ctx.era.identity_engine:
+        if stateToken:
+            return render(request, "signin/login.html", mode="resume", token=stateToken, from_uri=Links(request).url(HOME_PATH))
         return render(request, "signin/login.html", mode="signin", token=None, from_uri=fromURI or "")
+    if stateToken:
+        return render(request, "signin/idx.html", mode="signin", state_handle=stateToken)
     with ctx.store.transaction() as db:
         state_handle = flow.start_hosted(ctx, db, fromURI, _client(request)).state_token
     return render(request, "signin/idx.html", mode="signin", state_handle=state_handle)
@@ -80,25 +90,3 @@ def reset_password_page(request: Request, token: str) -> Response:
 def unlock_page(request: Request, token: str) -> Response:
     """The unlock email's link (ASSUMPTION: Okta's path for it); same widget, recovery mode."""
     return render(request, "signin/login.html", mode="recovery", token=token, from_uri="")
-
-
-@router.get(HOME_PATH)
-def user_home(request: Request, ctx: Context = Depends(get_context)) -> Response:
-    with ctx.store.transaction() as db:
-        session = get_active_session(ctx, db, request.cookies.get("sid"))
-        user = get_user(db, session.user_id) if session else None
-        if session is None or user is None:
-            return RedirectResponse(_signin_url(request, Links(request).url(HOME_PATH)), status_code=302)
-        factors = [
-            {"type": f.factor_type, "provider": f.provider, "status": f.status, "profile": dict(f.profile)}
-            for f in user.factors
-        ]
-        view = {
-            "login": user.login,
-            "name": f"{user.first_name} {user.last_name}".strip() or user.login,
-            "entitlements": list(user.entitlements),
-            "factors": factors,
-            "expires": session.expires_at,
-            "amr": list(session.amr),
-        }
-    return render(request, "signin/home.html", user=view)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from mockfinra.context import Context
+from mockfinra.csrf import check_csrf
 from mockfinra.deps import get_context
 from mockfinra.errors import ClientError
 from mockfinra.identity.core.users import ACTIVATION_TOKEN_TTL
@@ -81,7 +82,7 @@ async def submit_order(request: Request, ctx: Context = Depends(get_context)) ->
         who = portal.signed_in(ctx, db, request.cookies.get(SID_COOKIE))
         if who is None:
             return sign_in(request, links.url(PATH, site="traqs"))
-        portal.check_csrf(db, who.session.id, raw.get("csrf"))
+        check_csrf(db, who.session.id, raw.get("csrf"))
         if not is_order_form_admin(who.user):
             refused = portal.page_context(ctx, db, who, "order-form")
             invalid = None
@@ -109,7 +110,7 @@ async def resend(request: Request, order_id: str, ctx: Context = Depends(get_con
         who = portal.signed_in(ctx, db, request.cookies.get(SID_COOKIE))
         if who is None:
             return sign_in(request, links.url(PATH, site="traqs"))
-        portal.check_csrf(db, who.session.id, raw.get("csrf"))
+        check_csrf(db, who.session.id, raw.get("csrf"))
         if not is_order_form_admin(who.user):
             refused = portal.page_context(ctx, db, who, "order-form")
         else:

@@ -8,9 +8,6 @@ data scope (`Settings.oauth_data_scope`).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from mockfinra.context import Context
+from mockfinra.csrf import csrf_token
 from mockfinra.errors import ClientError
 from mockfinra.identity.core.sessions import get_active_session
 from mockfinra.identity.oidc.clients import API_CLIENT_ID
@@ -27,8 +25,6 @@ from mockfinra.identity.oidc.refresh import (
     refresh_token_problem,
     revoke_refresh_token,
 )
-from mockfinra.security import constant_time_equals
-from mockfinra.store.meta import get_meta, set_meta
 from mockfinra.store.oauth import RefreshToken, refresh_tokens_of
 from mockfinra.store.sessions import WebSession
 from mockfinra.store.users import User, get_user
@@ -40,7 +36,6 @@ from mockfinra.traqs.profile import (
     is_order_form_admin,
 )
 
-CSRF_KEY = "traqs.csrf_key"
 #: the example file per facility on the API access page (codes of data/catalogue.toml)
 EXAMPLE_FILES = {"ORF": "EQUITYMASTERAC", "TRACE": "CAMASTER", "ADF": "ADFMASTER", "TRF": "TRFMASTER"}
 
@@ -80,20 +75,6 @@ def signed_in(ctx: Context, db: Session, sid: str | None) -> SignedIn | None:
     if session is None or user is None or user.status != "ACTIVE":
         return None
     return SignedIn(session, user)
-
-
-def csrf_token(db: Session, session_id: str) -> str:
-    """An HMAC of the session id with a per-store key (a reset changes the key)."""
-    key = get_meta(db, CSRF_KEY)
-    if key is None:
-        key = secrets.token_hex(32)
-        set_meta(db, CSRF_KEY, key)
-    return hmac.new(key.encode(), session_id.encode(), hashlib.sha256).hexdigest()
-
-
-def check_csrf(db: Session, session_id: str, presented: str | None) -> None:
-    if not presented or not constant_time_equals(presented, csrf_token(db, session_id)):
-        raise ClientError(403, "The form has expired or did not come from this site (CSRF check failed). Reload the page and try again.", "csrf")
 
 
 def issue_api_token(ctx: Context, db: Session, user: User, label: str) -> tuple[str, RefreshToken]:

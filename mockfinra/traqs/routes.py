@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from mockfinra.context import Context
+from mockfinra.csrf import check_csrf
 from mockfinra.deps import get_context
 from mockfinra.errors import ClientError, OAuthError
 from mockfinra.identity.core.sessions import close_session, create_session
@@ -64,7 +65,7 @@ def notify_test_team(request: Request, csrf: str | None = Form(None), ctx: Conte
         who = portal.signed_in(ctx, db, request.cookies.get(SID_COOKIE))
         if who is None:
             return sign_in(request, links.url("/", site="traqs"))
-        portal.check_csrf(db, who.session.id, csrf)
+        check_csrf(db, who.session.id, csrf)
         ntf_window.notify_test_team(ctx, db, who.user)
     return RedirectResponse(links.url("/?notified=1", site="traqs"), status_code=303)
 
@@ -115,7 +116,7 @@ def issue_token(
         who = portal.signed_in(ctx, db, request.cookies.get(SID_COOKIE))
         if who is None:
             return sign_in(request, links.url("/api-access", site="traqs"))
-        portal.check_csrf(db, who.session.id, csrf)
+        check_csrf(db, who.session.id, csrf)
         token, _ = portal.issue_api_token(ctx, db, who.user, label)
         put_flash(ctx, db, who.session.id, NEW_TOKEN_FLASH, token)
     return RedirectResponse(links.url("/api-access#new-token-card", site="traqs"), status_code=303)
@@ -145,7 +146,7 @@ def revoke_token(
         who = portal.signed_in(ctx, db, request.cookies.get(SID_COOKIE))
         if who is None:
             return sign_in(request, links.url("/api-access", site="traqs"))
-        portal.check_csrf(db, who.session.id, csrf)
+        check_csrf(db, who.session.id, csrf)
         portal.revoke_api_token(ctx, db, who.user, token_id)
     return RedirectResponse(links.url("/api-access?revoked=1", site="traqs"), status_code=303)
 
@@ -157,7 +158,7 @@ def sign_out(request: Request, csrf: str | None = Form(None), ctx: Context = Dep
     with ctx.store.transaction() as db:
         who = portal.signed_in(ctx, db, request.cookies.get(SID_COOKIE))
         if who is not None:
-            portal.check_csrf(db, who.session.id, csrf)
+            check_csrf(db, who.session.id, csrf)
             close_session(db, who.session)
     response = RedirectResponse(links.url("/", site="traqs"), status_code=303)
     response.delete_cookie(SID_COOKIE, path="/")

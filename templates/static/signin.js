@@ -43,25 +43,58 @@
 
   function screen(title, subtitle, ...body) {
     stopPolling();
-    root.replaceChildren(
+    const parts = [
       el("h1", {class: "auth-title", text: title}),
       subtitle ? el("p", {class: "auth-subtitle", text: subtitle}) : null,
       el("div", {class: "o-form-error-container", id: "form-errors", role: "alert"}),
       ...body,
-    );
+    ];
+    root.replaceChildren(...parts.flat().filter((part) => part !== null && part !== undefined));
     const first = root.querySelector("input:not([type=hidden]), select, button");
     if (first) first.focus();
   }
 
+  // What a person reads for an Okta error (the code stays in a data attribute for tests and support).
+  const FRIENDLY = {
+    E0000004: "Sign in failed: the username or password is not right.",
+    E0000011: "Your sign-in timed out. Start again.",
+    E0000068: "That answer or code is not right. Try again.",
+    E0000069: "Your account is locked because of too many failed attempts. Unlock it, or ask your administrator.",
+    E0000079: "This step is no longer valid. Start again.",
+    E0000109: "A text message was sent a moment ago. Wait 30 seconds before asking for another.",
+    E0000133: "We called a moment ago. Wait 30 seconds before asking for another call.",
+    E0000014: "The password was not accepted.",
+    E0000080: "The password does not meet the requirements.",
+    E0000087: "That answer is not right. Try again.",
+    E0000001: "Please check what you entered.",
+  };
+  const causeText = (c) => String(c).replace(/^[A-Za-z.]+: /, "");
+
   function showError(error) {
     const box = document.getElementById("form-errors") || root;
     const data = (error && error.data) || {};
-    const causes = (data.errorCauses || []).map((c) => c.errorSummary).filter(Boolean);
+    const causes = (data.errorCauses || []).map((c) => c.errorSummary).filter(Boolean).map(causeText);
+    const summary = FRIENDLY[data.errorCode] || data.errorSummary || error.message || "Something went wrong. Try again.";
+    const restart = data.errorCode === "E0000011" || data.errorCode === "E0000079";
     box.replaceChildren(
       el("div", {class: "error", "data-error-code": data.errorCode || ""},
-        el("strong", {text: data.errorSummary || error.message || "Something went wrong"}),
-        causes.length ? el("ul", {}, causes.map((c) => el("li", {text: c}))) : null),
+        el("strong", {text: summary}),
+        causes.length && data.errorCode !== "E0000079" ? el("ul", {}, causes.map((c) => el("li", {text: c}))) : null,
+        restart ? el("p", {}, el("a", {href: cfg.signin || "#", id: "start-again", onclick: (e) => { if (!cfg.signin) { e.preventDefault(); tx = null; showSignIn(); } }, text: "Start again"})) : null),
     );
+  }
+
+  /** The password rules the server's policy sends (`_embedded.policy.complexity`), in words. */
+  function passwordRules() {
+    const c = (((tx || {})._embedded || {}).policy || {}).complexity || {};
+    const parts = [];
+    if (c.minLength) parts.push(`at least ${c.minLength} characters`);
+    if (c.minLowerCase) parts.push("a lowercase letter");
+    if (c.minUpperCase) parts.push("an uppercase letter");
+    if (c.minNumber) parts.push("a number");
+    if (c.minSymbol) parts.push("a symbol");
+    if (c.excludeUsername) parts.push("no part of your username");
+    return parts.length ? `Password requirements: ${parts.join(", ")}.` : "Choose a new password.";
   }
 
   function field(id, text, type, extra) {
@@ -134,6 +167,13 @@
   }
 
   async function startWithToken() {
+    if (cfg.mode === "resume") {
+      try { handle(await call(cfg.authn, {stateToken: cfg.token})); } catch (error) {
+        screen("This step cannot be continued", "It may have timed out. Go back to your account and start again.",
+          el("a", {class: "button", href: cfg.home, text: "Back to my account"}));
+      }
+      return;
+    }
     const recovering = cfg.mode === "recovery";
     screen(recovering ? "Account recovery" : "Activate your account", recovering ? "Checking your link…" : "Checking your invitation…");
     try {
@@ -162,8 +202,7 @@
 
   function passwordChange() {
     const expired = tx.status === "PASSWORD_EXPIRED";
-    screen(expired ? "Your password has expired" : "Your password will expire soon",
-      "Choose a new password: at least 8 characters with lower case, upper case and a number, and no part of your username.",
+    screen(expired ? "Your password has expired" : "Your password will expire soon", passwordRules(),
       form(async () => {
         if (value("new-password") !== value("confirm-password")) throw new Error("The passwords do not match.");
         await go(tx._links.next.href, {oldPassword: value("old-password"), newPassword: value("new-password")});
@@ -176,7 +215,7 @@
   }
 
   function passwordReset() {
-    screen("Set your password", "At least 8 characters with lower case, upper case and a number, and no part of your username.",
+    screen("Set your password", passwordRules(),
       form(async () => {
         if (value("new-password") !== value("confirm-password")) throw new Error("The passwords do not match.");
         await go(tx._links.next.href, {newPassword: value("new-password")});
@@ -215,7 +254,9 @@
         el("a", {class: "button", href: "#", onclick: (e) => { e.preventDefault(); showSignIn(); }, text: "Back to sign in"}));
       return;
     }
-    screen("Enter the code", `We sent a code by ${(tx.factorType || "").toLowerCase()}.`,
+    const unlocking = tx.recoveryType === "UNLOCK";
+    screen(unlocking ? "Unlock account" : "Reset password",
+      tx.factorType === "CALL" ? "We called you and read out a code. Enter it below." : "We sent you a code by SMS. Enter it below.",
       form(async () => { await go(tx._links.next.href, {passCode: value("recovery-code")}); }, "Verify",
         field("recovery-code", "Code", "text", {inputmode: "numeric", autocomplete: "one-time-code"})),
       tx._links.resend ? el("a", {href: "#", class: "button link-button", id: "resend", onclick: async (e) => { e.preventDefault(); try { await go(tx._links.resend.href, {}); } catch (err) { showError(err); } }, text: "Send again"}) : null,
@@ -224,8 +265,9 @@
 
   function recovery() {
     const question = (((tx._embedded || {}).user || {}).recovery_question || {}).question || "Answer your recovery question";
-    screen("Answer forgotten password challenge", question,
-      form(async () => { await go(tx._links.next.href, {answer: value("recovery-answer")}); }, "Reset Password",
+    const unlocking = tx.recoveryType === "UNLOCK";
+    screen(unlocking ? "Unlock account: answer your recovery question" : "Reset password: answer your recovery question", question,
+      form(async () => { await go(tx._links.next.href, {answer: value("recovery-answer")}); }, unlocking ? "Unlock Account" : "Reset Password",
         field("recovery-answer", "Answer", "password")),
       footer());
   }
@@ -292,7 +334,8 @@
       return;
     }
     const resend = Array.isArray(tx._links.resend) ? tx._links.resend[0] : tx._links.resend;
-    screen(label(factor), `Enter the code we sent${factor.profile && factor.profile.phoneNumber ? " to " + factor.profile.phoneNumber : ""}.`,
+    const number = factor.profile && factor.profile.phoneNumber ? ` ${factor.profile.phoneNumber}` : "";
+    screen(label(factor), factor.factorType === "call" ? `We called${number || " you"}. Enter the code you heard.` : `Enter the code we sent${number ? " to" + number : ""}.`,
       form(async () => { await go(next.href, {passCode: value("mfa-code")}); }, "Verify",
         field("mfa-code", "Code", "text", {inputmode: "numeric", autocomplete: "one-time-code", maxlength: "6"})),
       resend ? el("a", {href: "#", id: "resend", class: "button link-button", onclick: async (e) => { e.preventDefault(); try { await go(resend.href, {}); } catch (err) { showError(err); } }, text: "Send again"}) : null,
@@ -367,12 +410,13 @@
       return;
     }
     const resend = Array.isArray(tx._links.resend) ? tx._links.resend[0] : tx._links.resend;
-    screen(`Set up ${label(factor)}`, `Enter the code we sent to ${(factor.profile || {}).phoneNumber || "your phone"}.`,
+    const to = (factor.profile || {}).phoneNumber || "your phone";
+    screen(`Set up ${label(factor)}`, factor.factorType === "call" ? `We called ${to}. Enter the code you heard.` : `Enter the code we sent to ${to}.`,
       form(async () => { await go(next.href, {passCode: value("activation-code")}); }, "Verify",
         field("activation-code", "Code", "text", {inputmode: "numeric", autocomplete: "one-time-code", maxlength: "6"})),
       resend ? el("a", {href: "#", id: "resend", class: "button link-button", onclick: async (e) => { e.preventDefault(); try { await go(resend.href, {}); } catch (err) { showError(err); } }, text: "Send again"}) : null,
       footer());
   }
 
-  if (cfg.mode === "activate" || cfg.mode === "recovery") startWithToken(); else showSignIn();
+  if (["activate", "recovery", "resume"].includes(cfg.mode)) startWithToken(); else showSignIn();
 })();

@@ -1,15 +1,14 @@
-"""The trainer's path in a real browser (Debian chromium driven by Playwright): sign in, enroll, reach TRAQS."""
+"""The 2021 era's classic sign-in pages (static/signin.js over /api/v1/authn) in a real browser (Debian chromium
+driven by Playwright): sign in, enroll, reach TRAQS."""
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
 from typing import Iterator
 
 import httpx
 import pyotp
 import pytest
+from browser_support import check_screen, watch
 
 from mockfinra.clock import parse_instant
 from mockfinra.settings import Settings
@@ -17,64 +16,26 @@ from mockfinra.testing import MockfinraServer
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("MOCKFINRA_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOTS = os.environ.get("MOCKFINRA_SCREENSHOTS")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.fail(f"chromium not found at {CHROMIUM}: scripts/test.sh installs it (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield instance
-        instance.close()
-
 
 @pytest.fixture
 def server() -> Iterator[MockfinraServer]:
-    with MockfinraServer(Settings.for_tests()) as running:
+    with MockfinraServer(Settings.for_tests(era="2021")) as running:
         yield running
 
 
-@pytest.fixture
-def page(browser: object) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 900, "height": 900})  # type: ignore[attr-defined]
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    yield tab
-    context.close()
-
-
-def shot(page: object, name: str) -> None:
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
-
-
 def sign_in(page: object, base: str, login: str, password: str = "Ntf-Demo-2026") -> None:
+    watch(page, base)
     page.goto(f"{base}/login/login.htm")  # type: ignore[attr-defined]
     page.fill("#okta-signin-username", login)  # type: ignore[attr-defined]
     page.fill("#okta-signin-password", password)  # type: ignore[attr-defined]
-    shot(page, "01-sign-in")
+    check_screen(page, "classic-01-sign-in")
     page.click("#okta-signin-submit")  # type: ignore[attr-defined]
 
 
 def test_wrong_password_shows_the_okta_error(server: MockfinraServer, page: object) -> None:
     sign_in(page, server.url, "trace.analyst@example.com", "Wrong-Password-1")
     error = page.wait_for_selector("[data-error-code='E0000004']")  # type: ignore[attr-defined]
-    assert "Authentication failed" in error.inner_text()
+    assert "username or password is not right" in error.inner_text()
 
 
 def test_question_sign_in_reaches_home_and_traqs(server: MockfinraServer, page: object) -> None:
@@ -85,18 +46,18 @@ def test_question_sign_in_reaches_home_and_traqs(server: MockfinraServer, page: 
         switch.click()
     page.wait_for_selector("#mfa-answer")  # type: ignore[attr-defined]
     assert "food you least liked" in page.inner_text("#okta-sign-in")  # type: ignore[attr-defined]
-    shot(page, "02-mfa-question")
+    check_screen(page, "classic-02-mfa-question")
     page.fill("#mfa-answer", "Brussels Sprouts")  # type: ignore[attr-defined]
     page.click("#okta-signin-submit")  # type: ignore[attr-defined]
     page.wait_for_selector("#home-login")  # type: ignore[attr-defined]
     assert page.inner_text("#home-login") == "trace.analyst@example.com"  # type: ignore[attr-defined]
     assert "TRACE" in page.inner_text("#home-entitlements")  # type: ignore[attr-defined]
-    shot(page, "03-user-home")
+    check_screen(page, "classic-03-user-home")
     page.click("#go-traqs")  # type: ignore[attr-defined]
     page.wait_for_load_state()  # type: ignore[attr-defined]
     assert "/traqs" in page.url  # type: ignore[attr-defined]
     assert "trace.analyst@example.com" in page.content()  # type: ignore[attr-defined]
-    shot(page, "04-traqs")
+    check_screen(page, "classic-04-traqs")
 
 
 def test_google_authenticator_enrollment_with_qr_code(server: MockfinraServer, page: object) -> None:
@@ -105,7 +66,7 @@ def test_google_authenticator_enrollment_with_qr_code(server: MockfinraServer, p
     qr = page.wait_for_selector("#qrcode")  # type: ignore[attr-defined]
     page.wait_for_function("document.getElementById('qrcode').naturalWidth > 0")  # type: ignore[attr-defined]
     assert qr.evaluate("img => img.naturalWidth") >= 100
-    shot(page, "05-enroll-totp")
+    check_screen(page, "classic-05-enroll-totp")
     page.click("details.manual-key summary")  # type: ignore[attr-defined]
     secret = page.inner_text("#shared-secret").strip()  # type: ignore[attr-defined]
     now = parse_instant(httpx.get(f"{server.url}/_mock/clock").json()["now"])
@@ -118,10 +79,10 @@ def test_google_authenticator_enrollment_with_qr_code(server: MockfinraServer, p
     page.fill("#question-answer", "Space Invaders")  # type: ignore[attr-defined]
     page.click("#okta-signin-submit")  # type: ignore[attr-defined]
     finish = page.wait_for_selector("#enroll-finish")  # type: ignore[attr-defined]
-    shot(page, "06-enroll-more")
+    check_screen(page, "classic-06-enroll-more")
     finish.click()
     page.wait_for_selector("#home-login")  # type: ignore[attr-defined]
-    assert "token:software:totp" in page.inner_text("#user-home")  # type: ignore[attr-defined]
+    assert "Google Authenticator" in page.inner_text("#security-methods")  # type: ignore[attr-defined]
     factors = httpx.get(f"{server.url}/_mock/state").json()["factors"]
     mine = [f for f in factors if f["factor_type"] == "token:software:totp" and f["status"] == "ACTIVE"]
     assert mine, "the enrolled factor is ACTIVE in the store"
@@ -132,11 +93,12 @@ def test_invitation_link_sets_a_password_then_enrolls(server: MockfinraServer, p
         f"{server.url}/_mock/users",
         json={"login": "fresh.hire@example.com", "status": "PROVISIONED", "firstName": "Fresh", "lastName": "Hire"},
     ).json()
+    watch(page, server.url)
     page.goto(created["activationUrl"])  # type: ignore[attr-defined]
     page.wait_for_selector("#new-password")  # type: ignore[attr-defined]
     page.fill("#new-password", "Brand-New-Pass1")  # type: ignore[attr-defined]
     page.fill("#confirm-password", "Brand-New-Pass1")  # type: ignore[attr-defined]
-    shot(page, "07-activation")
+    check_screen(page, "classic-07-activation")
     page.click("#okta-signin-submit")  # type: ignore[attr-defined]
     page.wait_for_selector("[data-enroll='question:OKTA']").click()  # type: ignore[attr-defined]
     page.wait_for_selector("#question-select")  # type: ignore[attr-defined]
