@@ -39,7 +39,12 @@ def ctx_of(client: TestClient) -> Any:
     return client.app.state.ctx  # type: ignore[attr-defined]
 
 
-def make_user(client: TestClient, login: str = "api.user@example.com", entitlements: tuple[str, ...] = ("ORF", "TRACE"), status: str = "ACTIVE") -> str:
+def make_user(
+    client: TestClient,
+    login: str = "api.user@example.com",
+    entitlements: tuple[str, ...] = ("ORF", "TRACE"),
+    status: str = "ACTIVE",
+) -> str:
     ctx = ctx_of(client)
     with ctx.store.transaction() as db:
         user = create_user(

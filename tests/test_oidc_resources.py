@@ -136,7 +136,8 @@ def test_logout_ends_the_session(client: TestClient) -> None:
     )
     assert response.status_code == 302 and response.headers["location"] == f"{REDIRECT}?state=bye"
     assert len(state_rows(client, "sessions")) == 1
-    evil = client.get("/oauth2/default/v1/logout", params={"id_token_hint": issued["id_token"], "post_logout_redirect_uri": "https://evil.example/"}, follow_redirects=False)
+    params = {"id_token_hint": issued["id_token"], "post_logout_redirect_uri": "https://evil.example/"}
+    evil = client.get("/oauth2/default/v1/logout", params=params, follow_redirects=False)
     assert evil.status_code == 400 and "location" not in evil.headers
     plain = client.get("/oauth2/default/v1/logout", follow_redirects=False)
     assert plain.headers["location"] == f"{BASE}/login/login.htm"

@@ -526,8 +526,8 @@ def client() -> Iterator[TestClient]:
 @pytest.fixture(scope="module")
 def valid(client: TestClient) -> dict[str, bytes]:
     """Valid credentials for the deep cases: a download caller per host and a signed-in session."""
-    from mockfinra.identity.oidc.tokens import issue_tokens_for_user
     from mockfinra.identity.core.sessions import create_session
+    from mockfinra.identity.oidc.tokens import issue_tokens_for_user
     from mockfinra.store.users import find_user_by_login
 
     ctx = APP.state.ctx

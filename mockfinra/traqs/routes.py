@@ -180,7 +180,8 @@ def sign_in_callback(
         raise ClientError(400, f"Sign-in failed: {error}: {error_description or 'no description'}", error)
     expected, _, return_to = (request.cookies.get(STATE_COOKIE) or "").partition(" ")
     if not code or not state or not expected or not constant_time_equals(state, expected):
-        raise ClientError(400, "This sign-in response does not belong to this browser (missing or wrong state). Start again from TRAQS.", "invalid_state")
+        message = "This sign-in response does not belong to this browser (missing or wrong state). Start again from TRAQS."
+        raise ClientError(400, message, "invalid_state")
     client = find_client(ctx, PORTAL_CLIENT_ID)
     assert client is not None
     try:

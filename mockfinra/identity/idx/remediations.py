@@ -21,6 +21,7 @@ from mockfinra.identity.core.recovery import RECOVERY_IDENTIFY, RECOVERY_SELECT,
 from mockfinra.identity.core.transactions import Handle
 from mockfinra.identity.hosted import HOME_PATH, SESSION_COOKIE_REDIRECT
 from mockfinra.identity.idx import authenticators as auths
+from mockfinra.identity.idx import messages as text
 from mockfinra.identity.idx.ion import Ion, envelope, field, immutable, messages, option, sub_form, wrap
 from mockfinra.identity.oidc.clients import find_client
 from mockfinra.links import Links
@@ -54,6 +55,8 @@ class Renderer:
         self.ion = Ion(links, handle.state_token)
         self.body = envelope(handle.state_token, handle.txn.expires_at)
         self.remediation: list[dict[str, Any]] = []
+        #: messages the state itself carries (a rejected push), before any error's
+        self.notes: list[dict[str, Any]] = []
         self.poll_refresh = ctx.settings.idx_poll_refresh_ms
 
     # --- the parts every response has ---------------------------------------------------------
@@ -62,8 +65,8 @@ class Renderer:
         body = self.body
         if self.remediation:
             body["remediation"] = wrap(self.remediation)
-        if problems:
-            body["messages"] = messages(*problems)
+        if problems or self.notes:
+            body["messages"] = messages(*self.notes, *(problems or []))
         body["cancel"] = self.ion.action("cancel", "cancel")
         if self.user is not None and self.txn.status not in (authn.PASSWORD, RECOVERY_SELECT, "RECOVERY_CHALLENGE"):
             body["user"] = wrap(user_json(self.user))
@@ -237,6 +240,7 @@ class Renderer:
                 self.ion.form("challenge-poll", "authenticators/poll", relates_to=["$.currentAuthenticator"], refresh=self.poll_refresh)
             )
         else:
+            self.notes.append(text.PUSH_EXPIRED if self.txn.factor_result == "TIMEOUT" else text.PUSH_REJECTED)
             self.remediation.append(resend)
         self.put("currentAuthenticator", current)
 
@@ -393,6 +397,7 @@ class Renderer:
         self.put("currentAuthenticator", current)
         self.put("enrollmentAuthenticator", authenticator.json())
         if self.txn.factor_result == "TIMEOUT":
+            self.notes.append(text.QR_EXPIRED)
             return
         if channel in ("email", "sms") and not substate(self.handle).get("channelSent"):
             wanted = field("email", "Email", required=True) if channel == "email" else field("phoneNumber", "Phone number", required=True)
@@ -475,13 +480,22 @@ class Renderer:
         if self.txn.recovery_type == "UNLOCK":
             email = auths.CATALOGUE[auths.EMAIL]
             phone = auths.CATALOGUE[auths.PHONE]
-            options = [option(email.display_name, [immutable("id", email.id), field("methodType", required=False, value="email", mutable=False)], "$.authenticators.value[0]")]
+            email_fields = [immutable("id", email.id), field("methodType", required=False, value="email", mutable=False)]
+            options = [option(email.display_name, email_fields, "$.authenticators.value[0]")]
             authenticators = [email.json()]
             if not (self.ctx.era.factor_retired("sms") and self.ctx.era.factor_retired("call")):
                 options.append(
                     option(
                         phone.display_name,
-                        [immutable("id", phone.id), field("methodType", type="string", required=False, options=[{"label": METHOD_LABELS[m], "value": m} for m in phone.methods])],
+                        [
+                            immutable("id", phone.id),
+                            field(
+                                "methodType",
+                                type="string",
+                                required=False,
+                                options=[{"label": METHOD_LABELS[m], "value": m} for m in phone.methods],
+                            ),
+                        ],
                         "$.authenticators.value[1]",
                     )
                 )
