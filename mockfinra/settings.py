@@ -93,7 +93,12 @@ class Settings(BaseSettings):
 
     # --- hashing -----------------------------------------------------------------------------
     hash_cost: int = Field(
-        default=14, ge=4, le=20, description="scrypt N = 2**hash_cost for passwords and answers"
+        default=8,
+        ge=4,
+        le=20,
+        description="scrypt N = 2**hash_cost for passwords and answers. 8 suits a test double (a user made by "
+        "a test signs in as cheaply as a seeded one; every secret is still salted and hashed); raise it to 14 "
+        "or more for a shared instance that holds real-looking passwords",
     )
 
     # --- password policy (Okta default policy; ASSUMPTION for NASDAQ) --------------------------
