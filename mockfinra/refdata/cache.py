@@ -25,6 +25,11 @@ class GeneratedFile:
     _data: bytes | None = None
     _path: Path | None = None
 
+    @property
+    def in_memory(self) -> bool:
+        """True when the bytes are held in memory (slicing them costs no I/O)."""
+        return self._data is not None
+
     def iter_bytes(self, start: int = 0, end: int | None = None, chunk_size: int = 65536) -> Iterator[bytes]:
         """The bytes `[start, end)` in chunks of at most `chunk_size` (never one giant string)."""
         stop = self.size if end is None else min(end, self.size)
