@@ -22,6 +22,7 @@ from mockfinra.middleware.health import HealthProbes
 from mockfinra.middleware.mock_time import MockTimeHeader
 from mockfinra.middleware.request_body import RequestBody
 from mockfinra.middleware.site_dispatch import SiteDispatch
+from mockfinra.middleware.unexpected_errors import UnexpectedErrors
 from mockfinra.outbox.hub import OutboxHub
 from mockfinra.settings import TEMPLATES_DIR, Settings
 from mockfinra.store import Store
@@ -95,7 +96,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # add_middleware wraps: the last added runs first. So: the time header on every response (refusals
     # included), the health probes (on the event loop, before any host rule), then dispatch by host, then
-    # one bounded read of the body (size limit and JSON text).
+    # one bounded read of the body (size limit and JSON text), and innermost the 500 that keeps the connection.
+    app.add_middleware(UnexpectedErrors)
     app.add_middleware(RequestBody, max_bytes=settings.max_body_bytes)
     app.add_middleware(SiteDispatch, settings=settings)
     app.add_middleware(HealthProbes, is_ready=lambda: ctx.ready)

@@ -28,7 +28,7 @@ from mockfinra.errors import (
     not_found,
     validation_error,
 )
-from mockfinra.identity.core import events, lockout
+from mockfinra.identity.core import events, lockout, password_check
 from mockfinra.identity.core import policy as rules
 from mockfinra.identity.core.factors import (
     FactorInput,
@@ -46,7 +46,7 @@ from mockfinra.identity.core.transactions import (
     load_transaction,
 )
 from mockfinra.identity.core.users import set_password
-from mockfinra.security import digest, hash_secret, verify_secret
+from mockfinra.security import digest, verify_secret
 from mockfinra.store.authn import Transaction
 from mockfinra.store.users import Factor, User, find_user_by_login, get_factor
 
@@ -82,11 +82,7 @@ class AuthnResult:
 
 def _dummy_hash(ctx: Context) -> str:
     """A hash to verify against for unknown users, so their timing matches a wrong password."""
-    cached = ctx.resources.get("authn.dummy_hash")
-    if cached is None:
-        cached = hash_secret("mockfinra-no-such-user", ctx.settings.hash_cost)
-        ctx.resources["authn.dummy_hash"] = cached
-    return cached
+    return password_check.dummy_hash(ctx)
 
 
 def authentication_failed(commit: bool = False) -> OktaError:
