@@ -20,7 +20,6 @@ from mockfinra.errors import ClientError
 from mockfinra.identity.core import lockout
 from mockfinra.identity.core.password_check import verify_password
 from mockfinra.identity.core.passwords import is_expired
-from mockfinra.security import verify_secret
 from mockfinra.store.users import User, find_user_by_login
 
 REALM = "download"
@@ -82,7 +81,7 @@ def authenticate(ctx: Context, db: Session, login: str, password: str) -> User:
             "This user is locked out after too many failed sign-ins; an administrator must unlock it.",
             "locked_out",
         )
-    if not verify_secret(password, user.password_hash):
+    if not verify_password(ctx, password, user.password_hash):
         if user.status in ("ACTIVE", "PASSWORD_EXPIRED"):
             lockout.password_failed(ctx, user)
         raise _unauthorized(BAD_CREDENTIALS, commit=True)

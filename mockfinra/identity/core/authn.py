@@ -80,11 +80,6 @@ class AuthnResult:
 # --- primary authentication ----------------------------------------------------------------------
 
 
-def _dummy_hash(ctx: Context) -> str:
-    """A hash to verify against for unknown users, so their timing matches a wrong password."""
-    return password_check.dummy_hash(ctx)
-
-
 def authentication_failed(commit: bool = False) -> OktaError:
     return OktaError("E0000004", commit=commit)
 
@@ -113,12 +108,12 @@ def check_password(ctx: Context, user: User | None, password: str) -> str:
     if user is not None:
         lockout.auto_unlock(ctx, user)
     if user is None or user.status not in SIGN_IN_STATUSES or not user.password_hash:
-        verify_secret(password, _dummy_hash(ctx))
+        password_check.verify_password(ctx, password, None)
         return "unknown"
     if user.status == "LOCKED_OUT":
-        verify_secret(password, user.password_hash)
+        password_check.verify_password(ctx, password, user.password_hash)
         return "locked"
-    if not verify_secret(password, user.password_hash):
+    if not password_check.verify_password(ctx, password, user.password_hash):
         return "locked" if lockout.password_failed(ctx, user) else "failed"
     user.failed_password_attempts = 0
     return "ok"

@@ -2,7 +2,9 @@
 
 Every surface that takes a login and a password (the classic and Identity Engine sign-ins, the legacy
 download host's Basic auth) verifies against the user's hash, or, for an unknown user or one without a
-password, against a dummy hash of the same cost: one scrypt either way.
+password, against a dummy hash of the same cost: one scrypt either way. A hash made at a lower cost than the
+configured one (the seed's users are hashed cheaply so that start-up stays fast) is topped up with a dummy
+check, so a seeded user does not answer faster than an unknown one.
 """
 
 from __future__ import annotations
@@ -27,4 +29,12 @@ def verify_password(ctx: Context, password: str, stored: str | None) -> bool:
     if not stored:
         verify_secret(password, dummy_hash(ctx))
         return False
-    return verify_secret(password, stored)
+    matches = verify_secret(password, stored)
+    if _cost(stored) < ctx.settings.hash_cost:
+        verify_secret(password, dummy_hash(ctx))
+    return matches
+
+
+def _cost(stored: str) -> int:
+    parts = stored.split("$")
+    return int(parts[1]) if len(parts) == 4 and parts[1].isdigit() else 0
