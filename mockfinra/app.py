@@ -23,6 +23,7 @@ from mockfinra.middleware.health import HealthProbes
 from mockfinra.middleware.host_allowlist import HostAllowList
 from mockfinra.middleware.mock_time import MockTimeHeader
 from mockfinra.middleware.request_body import RequestBody
+from mockfinra.middleware.request_head import RequestHeadLimits
 from mockfinra.middleware.security_headers import SecurityHeaders
 from mockfinra.middleware.site_dispatch import SiteDispatch
 from mockfinra.middleware.unexpected_errors import UnexpectedErrors
@@ -99,13 +100,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # add_middleware wraps: the last added runs first. So: the time header and the security headers on every
     # response (refusals included), the health probes (on the event loop, before any host rule), the Host
-    # allow-list, dispatch by host, the cross-site refusal (on the dispatched path), one bounded read of the
+    # allow-list, the header count and target length, dispatch by host, the cross-site refusal (on the dispatched path), one bounded read of the
     # body (size limit and JSON text), and innermost the 500 that keeps the connection.
     app.add_middleware(UnexpectedErrors)
     app.add_middleware(RequestBody, max_bytes=settings.max_body_bytes)
     app.add_middleware(CrossSiteGuard)
     app.add_middleware(SiteDispatch, settings=settings)
     app.add_middleware(HostAllowList, settings=settings)
+    app.add_middleware(
+        RequestHeadLimits, max_header_count=settings.max_header_count, max_target_bytes=settings.max_request_line_bytes
+    )
     app.add_middleware(HealthProbes, is_ready=lambda: ctx.ready)
     app.add_middleware(SecurityHeaders, settings=settings)
     app.add_middleware(MockTimeHeader, clock=ctx.clock)
