@@ -91,7 +91,8 @@ def test_healthcheck_passes_under_200_concurrent_sign_ins(tmp_path: Path) -> Non
         assert check.returncode == 0, check.stdout + check.stderr
         assert all(status == 200 for status, _ in probes)
         slowest = max(seconds for _, seconds in probes)
-        assert slowest < 1.5, f"slowest probe {slowest:.2f} s under load"  # queued behind sign-ins: 5-10 s
+        # within the HEALTHCHECK's 3 s on a shared 2-core machine; queued behind the sign-ins they took 5-10 s
+        assert slowest < 3.0, f"slowest probe {slowest:.2f} s under load"
     finally:
         server.terminate()
         server.wait(timeout=15)
