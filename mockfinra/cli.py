@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import ssl
 import sys
 import urllib.error
@@ -45,7 +46,8 @@ def serve(
 ) -> None:
     """Start every site (MFA service, TRAQS, API download, legacy download) on one port."""
     from mockfinra.app import create_app
-    from mockfinra.download.tls import TlsConfigError, uvicorn_tls_options
+    from mockfinra.download.tls import TlsConfigError
+    from mockfinra.http_server import uvicorn_options
     from mockfinra.outbox.serving import run_uvicorn
     from mockfinra.seed import SeedError, load_initial_state, read_seed
 
@@ -54,7 +56,7 @@ def serve(
     )
     try:
         read_seed(settings.seed)
-        tls_options = uvicorn_tls_options(settings)
+        server_options = uvicorn_options(settings)  # parser, limits, timeouts and TLS
     except (SeedError, TlsConfigError) as error:
         typer.echo(f"mockfinra: {error}", err=True)
         raise typer.Exit(2) from None
@@ -66,8 +68,11 @@ def serve(
         raise typer.Exit(2) from None
     if not quiet:
         print_banner(settings, application.state.ctx)
+    # The startup objects (app, routes, seed) leave the collector's generations: a full collection under load
+    # then scans only what requests made, instead of stalling the event loop (and the health probes) for long.
+    gc.freeze()
     # Like uvicorn.run, but Ctrl+C also ends open /_mock/messages streams and long-polls at once.
-    run_uvicorn(application, host=settings.host, port=settings.port, log_level=settings.log_level, **tls_options)
+    run_uvicorn(application, host=settings.host, port=settings.port, log_level=settings.log_level, **server_options)
 
 
 def print_banner(settings: Any, ctx: Any) -> None:

@@ -6,6 +6,32 @@ import threading
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
+#: the instants the mock clock may show: every expiry computed from them (refresh tokens 90 days on, TOTP
+#: counters, JWT `exp`) stays inside what `datetime` and Unix time can hold
+SUPPORTED_FROM = datetime(1971, 1, 1, tzinfo=timezone.utc)
+SUPPORTED_UNTIL = datetime(9000, 1, 1, tzinfo=timezone.utc)
+SUPPORTED_RANGE = "1971-01-01T00:00:00Z to 9000-01-01T00:00:00Z"
+
+
+class ClockRangeError(ValueError):
+    """An instant the mock clock does not support (outside `SUPPORTED_RANGE`)."""
+
+
+def check_supported(moment: datetime) -> datetime:
+    """`moment` if the mock clock may show it, else `ClockRangeError` naming the supported range."""
+    if not SUPPORTED_FROM <= moment <= SUPPORTED_UNTIL:
+        shown = moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        raise ClockRangeError(f"{shown} is outside the supported range {SUPPORTED_RANGE}.")
+    return moment
+
+
+def shifted(moment: datetime, seconds: float) -> datetime:
+    """`moment` + `seconds`, refused (`ClockRangeError`) when that leaves the supported range."""
+    try:
+        return check_supported(moment + timedelta(seconds=seconds))
+    except OverflowError:
+        raise ClockRangeError(f"advancing by {seconds} seconds leaves the supported range {SUPPORTED_RANGE}.") from None
+
 
 def utcnow_wall() -> datetime:
     return datetime.now(timezone.utc)
@@ -37,6 +63,8 @@ class Clock:
         frozen: bool = False,
         wall: Callable[[], datetime] = utcnow_wall,
     ) -> None:
+        if start is not None:
+            check_supported(start)
         self._wall = wall
         self._lock = threading.Lock()
         self._start = start
@@ -63,8 +91,10 @@ class Clock:
         return self._frozen_at is not None
 
     def advance(self, seconds: float) -> datetime:
+        """Move by `seconds`; `ClockRangeError` (and no change) when that leaves the supported range."""
         with self._lock:
-            delta = timedelta(seconds=seconds)
+            now = self._frozen_at if self._frozen_at is not None else self._wall() + self._offset
+            delta = shifted(now, seconds) - now
             if self._frozen_at is not None:
                 self._frozen_at += delta
             else:
@@ -72,6 +102,8 @@ class Clock:
         return self.now()
 
     def set(self, moment: datetime) -> datetime:
+        """Jump to `moment`; `ClockRangeError` (and no change) outside the supported range."""
+        check_supported(moment)
         with self._lock:
             if self._frozen_at is not None:
                 self._frozen_at = moment

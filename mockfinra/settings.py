@@ -79,6 +79,36 @@ class Settings(BaseSettings):
         description="real host names served the legacy download host at /",
     )
 
+    # --- HTTP hardening (issue 11) ------------------------------------------------------------
+    allowed_hosts: CsvList = Field(
+        default=[],
+        description="Host names served besides loopback, the NTF host names and the bind address ('*': any; "
+        "other names get 400, against DNS rebinding)",
+    )
+    http_parser: Literal["h11", "httptools"] = Field(
+        default="h11",
+        description="HTTP/1.1 parser: h11 enforces the header limits (httptools parses a huge header for seconds)",
+    )
+    keep_alive_timeout_seconds: float = Field(
+        default=75.0,
+        gt=0,
+        description="idle keep-alive connections close after this long (above the pool expiry of common clients: "
+        "httpx 5 s, aiohttp 15 s, Node 4-5 s; as nginx)",
+    )
+    header_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="a connection whose request line and headers take longer is closed (408)"
+    )
+    body_timeout_seconds: float = Field(
+        default=30.0, gt=0, description="a request body that sends nothing for this long is cut off"
+    )
+    max_header_bytes: int = Field(
+        default=65536, ge=1024, description="request line plus headers larger than this get 431 (h11 parser)"
+    )
+    max_header_count: int = Field(default=200, ge=16, description="requests with more header fields get 431")
+    max_request_line_bytes: int = Field(
+        default=8192, ge=256, description="a longer request target (path and query) gets 414"
+    )
+
     era: Literal["2021", "2024", "2026"] = Field(
         default="2024",
         description="which NASDAQ MFA service to play: 2021 (Okta Classic, certificate API access), 2024 "
@@ -290,7 +320,7 @@ class Settings(BaseSettings):
     @classmethod
     def for_tests(cls, **overrides: object) -> "Settings":
         """Settings for an isolated in-process app: in-memory store, cheap hashing, no env leakage."""
-        values: dict[str, object] = {"db": MEMORY_DB, "hash_cost": 4}
+        values: dict[str, object] = {"db": MEMORY_DB, "hash_cost": 4, "allowed_hosts": ["testserver"]}
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
 

@@ -44,10 +44,10 @@ class MockfinraServer:
     def start(self, timeout: float = 20.0) -> "MockfinraServer":
         import uvicorn
 
-        from mockfinra.download.tls import uvicorn_tls_options
+        from mockfinra.http_server import uvicorn_options
 
-        tls = uvicorn_tls_options(self.settings)  # HTTPS (and client certificates) when the settings say so
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on", **tls)
+        options = uvicorn_options(self.settings)  # parser, limits, timeouts; HTTPS when the settings say so
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on", **options)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="mockfinra-server", daemon=True)
         self._thread.start()

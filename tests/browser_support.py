@@ -132,3 +132,15 @@ def check_screen(page: Any, name: str | None = None) -> str:
     if name:
         shot(page, name)
     return text
+
+
+def wait_for_js(page: Any, expression: str, timeout: float = 15.0) -> None:
+    """Poll `expression` until truthy. Unlike `page.wait_for_function`, which evaluates its string with `eval`
+    inside the page, `page.evaluate` goes through the DevTools protocol, so the pages' CSP (no 'unsafe-eval')
+    does not refuse it."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
+        page.wait_for_timeout(50)

@@ -8,7 +8,7 @@ from typing import Iterator
 import httpx
 import pyotp
 import pytest
-from browser_support import check_screen, watch
+from browser_support import check_screen, wait_for_js, watch
 
 from mockfinra.clock import parse_instant
 from mockfinra.settings import Settings
@@ -64,7 +64,7 @@ def test_google_authenticator_enrollment_with_qr_code(server: MockfinraServer, p
     sign_in(page, server.url, "new.enrollee@example.com")
     page.click("[data-enroll='token:software:totp:GOOGLE']")  # type: ignore[attr-defined]
     qr = page.wait_for_selector("#qrcode")  # type: ignore[attr-defined]
-    page.wait_for_function("document.getElementById('qrcode').naturalWidth > 0")  # type: ignore[attr-defined]
+    wait_for_js(page, "document.getElementById('qrcode').naturalWidth > 0")
     assert qr.evaluate("img => img.naturalWidth") >= 100
     check_screen(page, "classic-05-enroll-totp")
     page.click("details.manual-key summary")  # type: ignore[attr-defined]

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pyotp
 import pytest
-from browser_support import check_screen, watch
+from browser_support import check_screen, wait_for_js, watch
 
 from mockfinra.clock import parse_instant
 from mockfinra.settings import Settings
@@ -110,7 +110,7 @@ def test_from_the_order_form_to_an_api_token(server: MockfinraServer, page: Any)
     page.fill("#idx-answer", "Space Invaders")
     page.click("#idx-submit")
     page.wait_for_selector("[data-se=enroll-google_otp]").click()
-    page.wait_for_function("document.getElementById('idx-qrcode') && document.getElementById('idx-qrcode').naturalWidth > 0")
+    wait_for_js(page, "document.getElementById('idx-qrcode') && document.getElementById('idx-qrcode').naturalWidth > 0")
     check_mfa_screen(page, "trainer-07-enroll-google")
     page.click("details.manual-key summary")
     secret = page.inner_text("#idx-shared-secret").strip()

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from mockfinra import __version__
 from mockfinra.admin import require_admin
-from mockfinra.clock import isoformat_z, parse_instant
+from mockfinra.clock import ClockRangeError, check_supported, isoformat_z, parse_instant, shifted
 from mockfinra.context import Context
 from mockfinra.deps import get_context
 from mockfinra.eras import PROFILES
@@ -63,10 +63,21 @@ def change_clock(change: ClockChange = Body(...), ctx: Context = Depends(get_con
     if change.set is not None:
         try:
             moment = parse_instant(change.set)
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ClientError(400, f"set: '{change.set}' is not an ISO-8601 instant.") from None
     if change.advance is not None and not -10 * 365 * 86400 <= change.advance <= 10 * 365 * 86400:
         raise ClientError(400, "advance: must be within ten years either way (seconds).")
+    # the instants the change goes through, checked before anything changes
+    try:
+        if moment is not None:
+            check_supported(moment)
+    except ClockRangeError as error:
+        raise ClientError(400, f"set: {error}") from None
+    try:
+        if change.advance is not None:
+            shifted(moment or ctx.clock.now(), change.advance)
+    except ClockRangeError as error:
+        raise ClientError(400, f"advance: {error}") from None
     if change.freeze is not None:
         ctx.clock.freeze(change.freeze)
     if moment is not None:

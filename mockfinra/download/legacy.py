@@ -18,8 +18,8 @@ from mockfinra.download.caller import Caller
 from mockfinra.download.tls import client_certificate_pem, connection_is_tls
 from mockfinra.errors import ClientError
 from mockfinra.identity.core import lockout
+from mockfinra.identity.core.password_check import verify_password
 from mockfinra.identity.core.passwords import is_expired
-from mockfinra.security import verify_secret
 from mockfinra.store.users import User, find_user_by_login
 
 REALM = "download"
@@ -73,6 +73,7 @@ def authenticate(ctx: Context, db: Session, login: str, password: str) -> User:
     """The active user with this login and password; failures count toward the lockout."""
     user = find_user_by_login(db, login)
     if user is None or user.password_hash is None:
+        verify_password(ctx, password, None)  # the same cost as a wrong password: no enumeration by timing
         raise _unauthorized(BAD_CREDENTIALS)
     if lockout.is_locked(ctx, user):
         raise ClientError(
@@ -80,7 +81,7 @@ def authenticate(ctx: Context, db: Session, login: str, password: str) -> User:
             "This user is locked out after too many failed sign-ins; an administrator must unlock it.",
             "locked_out",
         )
-    if not verify_secret(password, user.password_hash):
+    if not verify_password(ctx, password, user.password_hash):
         if user.status in ("ACTIVE", "PASSWORD_EXPIRED"):
             lockout.password_failed(ctx, user)
         raise _unauthorized(BAD_CREDENTIALS, commit=True)

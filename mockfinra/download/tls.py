@@ -47,11 +47,11 @@ def uvicorn_tls_options(settings: Any) -> dict[str, Any]:
     return options
 
 
-def tls_protocol_class() -> type:
-    """uvicorn's automatic HTTP protocol, extended to publish the ASGI `tls` extension."""
+def tls_protocol_class(base: type | None = None) -> type:
+    """`base` (default: uvicorn's automatic HTTP protocol), extended to publish the ASGI `tls` extension."""
     from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
-    class TlsScopeProtocol(AutoHTTPProtocol):  # type: ignore[misc, valid-type]
+    class TlsScopeProtocol(base or AutoHTTPProtocol):  # type: ignore[misc, valid-type]
         def connection_made(self, transport: Any) -> None:
             super().connection_made(transport)
             ssl_object = transport.get_extra_info("ssl_object")

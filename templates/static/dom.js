@@ -10,6 +10,7 @@
       if (value === undefined || value === null || value === false) continue;
       if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
       else if (key === "text") node.textContent = value;
+      else if (key === "style") node.style.cssText = value;  // through the CSSOM: the pages' CSP has no inline styles
       else node.setAttribute(key, value === true ? "" : value);
     }
     for (const child of children.flat()) {

@@ -28,7 +28,7 @@ from mockfinra.errors import (
     not_found,
     validation_error,
 )
-from mockfinra.identity.core import events, lockout
+from mockfinra.identity.core import events, lockout, password_check
 from mockfinra.identity.core import policy as rules
 from mockfinra.identity.core.factors import (
     FactorInput,
@@ -46,7 +46,7 @@ from mockfinra.identity.core.transactions import (
     load_transaction,
 )
 from mockfinra.identity.core.users import set_password
-from mockfinra.security import digest, hash_secret, verify_secret
+from mockfinra.security import digest, verify_secret
 from mockfinra.store.authn import Transaction
 from mockfinra.store.users import Factor, User, find_user_by_login, get_factor
 
@@ -80,15 +80,6 @@ class AuthnResult:
 # --- primary authentication ----------------------------------------------------------------------
 
 
-def _dummy_hash(ctx: Context) -> str:
-    """A hash to verify against for unknown users, so their timing matches a wrong password."""
-    cached = ctx.resources.get("authn.dummy_hash")
-    if cached is None:
-        cached = hash_secret("mockfinra-no-such-user", ctx.settings.hash_cost)
-        ctx.resources["authn.dummy_hash"] = cached
-    return cached
-
-
 def authentication_failed(commit: bool = False) -> OktaError:
     return OktaError("E0000004", commit=commit)
 
@@ -117,12 +108,12 @@ def check_password(ctx: Context, user: User | None, password: str) -> str:
     if user is not None:
         lockout.auto_unlock(ctx, user)
     if user is None or user.status not in SIGN_IN_STATUSES or not user.password_hash:
-        verify_secret(password, _dummy_hash(ctx))
+        password_check.verify_password(ctx, password, None)
         return "unknown"
     if user.status == "LOCKED_OUT":
-        verify_secret(password, user.password_hash)
+        password_check.verify_password(ctx, password, user.password_hash)
         return "locked"
-    if not verify_secret(password, user.password_hash):
+    if not password_check.verify_password(ctx, password, user.password_hash):
         return "locked" if lockout.password_failed(ctx, user) else "failed"
     user.failed_password_attempts = 0
     return "ok"

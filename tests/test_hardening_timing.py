@@ -1,0 +1,84 @@
+"""Issue 11: a wrong password costs the same whether or not the user exists, on every credential surface.
+
+A realistic hash cost (not the cheap test cost), so that a skipped hash check would show: medians of 30
+alternating requests, unknown user versus known user with a wrong password, within 20%.
+"""
+
+from __future__ import annotations
+
+import base64
+import statistics
+import time
+from typing import Callable, Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from mockfinra.app import create_app
+from mockfinra.settings import Settings
+
+REALISTIC_COST = 12
+SEEDED = "trace.analyst@example.com"  # seeded at the seed's cheap cost: the check tops it up
+CREATED = "created.user@example.com"  # created at the configured cost
+UNKNOWN = "nobody.here@example.com"
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    settings = Settings.for_tests(hash_cost=REALISTIC_COST, era="2021", legacy_allow_plain_http=True, lockout_threshold=0)
+    with TestClient(create_app(settings), base_url="http://127.0.0.1:8400") as test_client:
+        created = test_client.post(
+            "/_mock/users", json={"login": CREATED, "password": "Ntf-Demo-2026", "entitlements": ["TRACE"]}
+        )
+        assert created.status_code == 201, created.text
+        yield test_client
+
+
+def medians(unknown: Callable[[], object], known: Callable[[], object], rounds: int = 30) -> tuple[float, float]:
+    """Median milliseconds of each, measured alternately so that machine noise hits both alike."""
+    unknown(), known()  # warm up (the dummy hash is made once)
+    a: list[float] = []
+    b: list[float] = []
+    for _ in range(rounds):
+        for call, times in ((unknown, a), (known, b)):
+            started = time.perf_counter()
+            call()
+            times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(a), statistics.median(b)
+
+
+def assert_close(unknown_ms: float, known_ms: float, surface: str) -> None:
+    print(f"{surface}: unknown {unknown_ms:.1f} ms, known wrong password {known_ms:.1f} ms")
+    assert abs(unknown_ms - known_ms) <= 0.2 * max(unknown_ms, known_ms), (surface, unknown_ms, known_ms)
+
+
+def legacy(client: TestClient, login: str) -> Callable[[], object]:
+    auth = "Basic " + base64.b64encode(f"{login}:Wrong-Pass-1".encode()).decode()
+
+    def call() -> object:
+        response = client.get(
+            "/download/DownloadHandler.ashx?action=DOWNLOAD&facility=TRACE&file=CAMASTER", headers={"authorization": auth}
+        )
+        assert response.status_code == 401
+        return response
+
+    return call
+
+
+def authn(client: TestClient, login: str) -> Callable[[], object]:
+    def call() -> object:
+        response = client.post("/api/v1/authn", json={"username": login, "password": "Wrong-Pass-1"})
+        assert response.status_code == 401
+        return response
+
+    return call
+
+
+@pytest.mark.parametrize("known", [SEEDED, CREATED])
+def test_legacy_basic_auth_costs_the_same_for_unknown_users(client: TestClient, known: str) -> None:
+    assert_close(*medians(legacy(client, UNKNOWN), legacy(client, known)), f"legacy Basic auth ({known})")
+
+
+@pytest.mark.parametrize("known", [SEEDED, CREATED])
+def test_classic_sign_in_costs_the_same_for_unknown_users(client: TestClient, known: str) -> None:
+    assert_close(*medians(authn(client, UNKNOWN), authn(client, known)), f"/api/v1/authn ({known})")
