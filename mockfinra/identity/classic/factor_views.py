@@ -214,7 +214,7 @@ def _user_factor_links(links: Links, factor: Factor) -> dict[str, Any]:
         else:
             out["activate"] = links.hal(activate)
         if factor.factor_type in ("sms", "call"):
-            out["resend"] = links.hal(f"{own}/resend", name=factor.factor_type)
+            out["resend"] = links.hal(paths.USER_FACTOR_RESEND.format(uid=uid, fid=factor.id), name=factor.factor_type)
     else:
         out["verify"] = links.hal(paths.USER_FACTOR_VERIFY.format(uid=uid, fid=factor.id))
     if factor.factor_type == "question":

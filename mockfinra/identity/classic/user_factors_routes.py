@@ -160,6 +160,19 @@ def poll_activation(request: Request, uid: str, fid: str, ctx: Context = Depends
         return _factor_response(ctx, request, factor)
 
 
+@router.post(paths.USER_FACTOR_RESEND)
+def resend(
+    request: Request, uid: str, fid: str, body: FactorBody | None = None, ctx: Context = Depends(get_context)
+) -> JSONResponse:
+    """sms/call: send the enrollment (or challenge) code again; 429 E0000109/E0000133 within 30 seconds."""
+    given = factor_input(request, body or FactorBody())
+    with ctx.store.transaction() as db:
+        user = _user(db, uid)
+        factor = user_factors.find(db, user, fid)
+        user_factors.resend(ctx, db, user, factor, given)
+        return _factor_response(ctx, request, factor)
+
+
 @router.post(paths.USER_FACTOR_VERIFY)
 def verify_factor(
     request: Request,

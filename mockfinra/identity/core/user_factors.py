@@ -245,6 +245,17 @@ def push_transaction(ctx: Context, db: Session, user: User, factor: Factor, tran
     return Outcome(_result(PUSH_RESULTS.get(push.status, "REJECTED")), push.id, push.expires_at)
 
 
+def resend(ctx: Context, db: Session, user: User, factor: Factor, given: FactorInput) -> None:
+    """`/resend`: the sms/call code again, for the enrollment or the last challenge (throttled: 429)."""
+    if factor.factor_type not in AUTO_ACTIVATED:
+        raise validation_error("factor", ["Only sms and call factors can resend a code."])
+    kind = kind_of(factor)
+    if factor.status == "PENDING_ACTIVATION":
+        kind.resend_activation(ctx, db, _scratch(ctx, user, factor, "MFA_ENROLL_ACTIVATE"), factor, given)
+    else:
+        kind.resend_challenge(ctx, db, _scratch(ctx, user, factor, "MFA_CHALLENGE"), factor, given)
+
+
 def remove(ctx: Context, db: Session, user: User, factor: Factor) -> None:
     """Unenroll: the factor goes (with its Okta Verify sibling), and any push it has pending is cancelled."""
     group = [factor]
