@@ -75,7 +75,9 @@ def test_token_id_token_in_the_fragment(server: MockfinraServer) -> None:
     claims = _claims(server, got["id_token"], "n-1", got["access_token"])
     digest = hashlib.sha256(got["access_token"].encode()).digest()[:16]
     assert claims["at_hash"] == base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-    userinfo = httpx.get(f"{server.url}/oauth2/default/v1/userinfo", headers={"Authorization": f"Bearer {got['access_token']}"})
+    userinfo = httpx.get(
+        f"{server.url}/oauth2/default/v1/userinfo", headers={"Authorization": f"Bearer {got['access_token']}"}
+    )
     assert userinfo.status_code == 200 and userinfo.json()["sub"] == claims["sub"]
 
 
@@ -90,9 +92,15 @@ def test_id_token_alone_has_no_at_hash_and_token_alone_no_id_token(server: Mockf
 
 def test_form_post_delivers_the_tokens_in_a_form(server: MockfinraServer) -> None:
     response = _authorize(server, response_type="token id_token", nonce="n-3", response_mode="form_post", state="s-3")
-    assert response.status_code == 200 and f'action=\'{REDIRECT}\'' in response.text
-    fields = {name: html.unescape(value) for name, value in re.findall(r'name="([^"]+)" value="([^"]*)"', response.text)}
-    assert fields["state"] == "s-3" and fields["access_token"] and _claims(server, fields["id_token"], "n-3", fields["access_token"])
+    assert response.status_code == 200 and f"action='{REDIRECT}'" in response.text
+    fields = {
+        name: html.unescape(value) for name, value in re.findall(r'name="([^"]+)" value="([^"]*)"', response.text)
+    }
+    assert (
+        fields["state"] == "s-3"
+        and fields["access_token"]
+        and _claims(server, fields["id_token"], "n-3", fields["access_token"])
+    )
 
 
 @pytest.mark.parametrize(
@@ -104,7 +112,9 @@ def test_form_post_delivers_the_tokens_in_a_form(server: MockfinraServer) -> Non
         ({"response_type": "token code"}, "unsupported_response_type"),
     ],
 )
-def test_bad_implicit_requests_are_oauth_errors_in_the_fragment(server: MockfinraServer, params: dict[str, str], error: str) -> None:
+def test_bad_implicit_requests_are_oauth_errors_in_the_fragment(
+    server: MockfinraServer, params: dict[str, str], error: str
+) -> None:
     response = _authorize(server, state="s-9", **params)
     location = urlsplit(response.headers["location"])
     got = {k: v[0] for k, v in parse_qs(location.fragment or location.query).items()}

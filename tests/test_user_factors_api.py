@@ -51,7 +51,14 @@ def enroll(client: TestClient, body: dict[str, Any], query: str = "") -> dict[st
 
 
 def question(client: TestClient) -> dict[str, Any]:
-    return enroll(client, {"factorType": "question", "provider": "OKTA", "profile": {"question": "disliked_food", "answer": "mayonnaise"}})
+    return enroll(
+        client,
+        {
+            "factorType": "question",
+            "provider": "OKTA",
+            "profile": {"question": "disliked_food", "answer": "mayonnaise"},
+        },
+    )
 
 
 def test_the_factors_api_needs_the_admin_token(client: TestClient) -> None:
@@ -71,7 +78,10 @@ def test_an_unknown_user_or_factor_is_e0000007(client: TestClient) -> None:
 def test_a_question_is_active_at_once_and_verified_by_its_answer(client: TestClient) -> None:
     factor = question(client)
     assert factor["status"] == "ACTIVE" and factor["factorType"] == "question" and factor["id"].startswith("ufs")
-    assert factor["profile"] == {"question": "disliked_food", "questionText": "What is the food you least liked as a child?"}
+    assert factor["profile"] == {
+        "question": "disliked_food",
+        "questionText": "What is the food you least liked as a child?",
+    }
     assert set(factor["_links"]) == {"verify", "questions", "self", "user"}
     assert factor["_links"]["self"]["hints"]["allow"] == ["GET", "DELETE"]
     assert factor["_links"]["self"]["href"] == f"{BASE}{factors_url(client)}/{factor['id']}"
@@ -80,8 +90,12 @@ def test_a_question_is_active_at_once_and_verified_by_its_answer(client: TestCli
     assert wrong["errorCauses"] == [{"errorSummary": "Your answer doesn't match our records. Please try again."}]
     right = client.post(verify, json={"answer": "Mayonnaise"})
     assert right.status_code == 200 and right.json()["factorResult"] == "SUCCESS"
-    again = client.post(factors_url(client), json={"factorType": "question", "profile": {"question": "first_award", "answer": "chess"}})
-    assert okta_error(again, 400, "E0000001")["errorCauses"] == [{"errorSummary": "A factor of this type is already set up."}]
+    again = client.post(
+        factors_url(client), json={"factorType": "question", "profile": {"question": "first_award", "answer": "chess"}}
+    )
+    assert okta_error(again, 400, "E0000001")["errorCauses"] == [
+        {"errorSummary": "A factor of this type is already set up."}
+    ]
 
 
 def test_bad_enrollments_are_e0000001(client: TestClient) -> None:
@@ -91,7 +105,13 @@ def test_bad_enrollments_are_e0000001(client: TestClient) -> None:
     okta_error(client.post(url, json={"factorType": "webauthn"}), 400, "E0000001")
     okta_error(client.post(url, json={"provider": "OKTA"}), 400, "E0000001")
     okta_error(client.post(url, json={"factorType": "question", "profile": "text"}), 400, "E0000001")
-    okta_error(client.post(url + "?tokenLifetimeSeconds=0", json={"factorType": "sms", "profile": {"phoneNumber": "+12025550123"}}), 400, "E0000001")
+    okta_error(
+        client.post(
+            url + "?tokenLifetimeSeconds=0", json={"factorType": "sms", "profile": {"phoneNumber": "+12025550123"}}
+        ),
+        400,
+        "E0000001",
+    )
 
 
 def test_totp_enrolls_pending_with_its_secret_and_activates_with_a_code(client: TestClient) -> None:
@@ -139,14 +159,23 @@ def test_catalog_shows_what_can_be_enrolled_and_its_status(client: TestClient) -
     assert entries[("token:software:totp", "GOOGLE")]["status"] == "PENDING_ACTIVATION"
     assert entries[("push", "OKTA")]["status"] == "NOT_SETUP"
     assert entries[("question", "OKTA")]["_links"]["questions"]["hints"]["allow"] == ["GET"]
-    assert all(e["enrollment"] == "OPTIONAL" and e["_links"]["enroll"]["hints"]["allow"] == ["POST"] for e in entries.values())
+    assert all(
+        e["enrollment"] == "OPTIONAL" and e["_links"]["enroll"]["hints"]["allow"] == ["POST"] for e in entries.values()
+    )
     questions = client.get(f"{factors_url(client)}/questions").json()
-    assert len(questions) == 20 and questions[0] == {"question": "disliked_food", "questionText": "What is the food you least liked as a child?"}
+    assert len(questions) == 20 and questions[0] == {
+        "question": "disliked_food",
+        "questionText": "What is the food you least liked as a child?",
+    }
 
 
 def test_sms_sends_a_code_or_activates_at_once_and_update_phone_replaces_it(client: TestClient) -> None:
     url = factors_url(client)
-    factor = enroll(client, {"factorType": "sms", "provider": "OKTA", "profile": {"phoneNumber": "+1 202 555 0123"}}, "?tokenLifetimeSeconds=60")
+    factor = enroll(
+        client,
+        {"factorType": "sms", "provider": "OKTA", "profile": {"phoneNumber": "+1 202 555 0123"}},
+        "?tokenLifetimeSeconds=60",
+    )
     assert factor["status"] == "PENDING_ACTIVATION" and factor["profile"]["phoneNumber"] == "+12025550123"
     assert factor["_links"]["resend"]["name"] == "sms"
     sent = client.get("/_mock/messages", params={"to": "+12025550123", "channel": "sms"}).json()
@@ -165,7 +194,9 @@ def test_sms_sends_a_code_or_activates_at_once_and_update_phone_replaces_it(clie
     challenge = client.post(replaced["_links"]["verify"]["href"])
     assert challenge.status_code == 200 and challenge.json()["factorResult"] == "CHALLENGE"
     code = client.get("/_mock/messages", params={"to": "+12025550199", "channel": "sms"}).json()[0]["code"]
-    assert client.post(replaced["_links"]["verify"]["href"], json={"passCode": code}).json()["factorResult"] == "SUCCESS"
+    assert (
+        client.post(replaced["_links"]["verify"]["href"], json={"passCode": code}).json()["factorResult"] == "SUCCESS"
+    )
 
 
 def test_push_enrolls_by_the_device_and_verifies_through_its_transaction(client: TestClient) -> None:
@@ -174,7 +205,10 @@ def test_push_enrolls_by_the_device_and_verifies_through_its_transaction(client:
     assert factor["status"] == "PENDING_ACTIVATION" and factor["_embedded"]["activation"]["factorResult"] == "WAITING"
     poll = factor["_links"]["poll"]["href"]
     assert poll.endswith(f"/api/v1/users/{uid(client)}/factors/{factor['id']}/lifecycle/activate/poll")
-    assert [s["href"].endswith("/lifecycle/activate/" + s["name"]) for s in factor["_embedded"]["activation"]["_links"]["send"]] == [True, True]
+    assert [
+        s["href"].endswith("/lifecycle/activate/" + s["name"])
+        for s in factor["_embedded"]["activation"]["_links"]["send"]
+    ] == [True, True]
     assert client.post(poll).json()["status"] == "PENDING_ACTIVATION"
     assert client.post(f"/_mock/push/enrollments/{factor['id']}/activate").status_code == 200
     active = client.post(poll).json()
@@ -185,7 +219,9 @@ def test_push_enrolls_by_the_device_and_verifies_through_its_transaction(client:
     sent = client.post(active["_links"]["verify"]["href"])
     assert sent.status_code == 201, sent.text
     waiting = sent.json()
-    assert waiting["factorResult"] == "WAITING" and waiting["expiresAt"] and waiting["profile"] == {"credentialId": LOGIN}
+    assert (
+        waiting["factorResult"] == "WAITING" and waiting["expiresAt"] and waiting["profile"] == {"credentialId": LOGIN}
+    )
     transaction = waiting["_links"]["poll"]["href"]
     assert "/transactions/" in transaction and waiting["_links"]["cancel"]["hints"]["allow"] == ["DELETE"]
     assert client.get(transaction).json()["factorResult"] == "WAITING"

@@ -29,7 +29,10 @@ def client():
 def make(client: TestClient, login: str, **extra: Any) -> dict[str, Any]:
     body = {
         "profile": {"login": login, "email": login, "firstName": "Pat", "lastName": "Tester"},
-        "credentials": {"password": {"value": PASSWORD}, "recovery_question": {"question": "Best city?", "answer": "Lisbon"}},
+        "credentials": {
+            "password": {"value": PASSWORD},
+            "recovery_question": {"question": "Best city?", "answer": "Lisbon"},
+        },
         **extra,
     }
     response = client.post("/api/v1/users?activate=true", json=body)
@@ -83,8 +86,13 @@ def test_expire_password_with_temp_password(client: TestClient) -> None:
     assert body["status"] == "PASSWORD_EXPIRED" and body["id"] == user["id"] and body["tempPassword"]
     assert signs_in(client, "temp.pass@example.com", PASSWORD) == "refused"
     assert signs_in(client, "temp.pass@example.com", body["tempPassword"]) == "PASSWORD_EXPIRED"
-    staged = client.post("/api/v1/users?activate=false", json={"profile": {"login": "st@example.com", "email": "st@example.com", "firstName": "S", "lastName": "T"}}).json()
-    okta_error(client.post(f"/api/v1/users/{staged['id']}/lifecycle/expire_password_with_temp_password"), 403, "E0000038")
+    staged = client.post(
+        "/api/v1/users?activate=false",
+        json={"profile": {"login": "st@example.com", "email": "st@example.com", "firstName": "S", "lastName": "T"}},
+    ).json()
+    okta_error(
+        client.post(f"/api/v1/users/{staged['id']}/lifecycle/expire_password_with_temp_password"), 403, "E0000038"
+    )
 
 
 def test_reset_password_returns_or_emails_a_link_that_resets(client: TestClient) -> None:
@@ -115,20 +123,51 @@ def test_change_password_needs_the_old_one(client: TestClient) -> None:
     okta_error(client.post(url, json={"oldPassword": "text"}), 400, "E0000001")
     done = client.post(url, json={"oldPassword": {"value": PASSWORD}, "newPassword": {"value": NEW_PASSWORD}})
     assert done.status_code == 200, done.text
-    assert done.json() == {"password": {}, "recovery_question": {"question": "Best city?"}, "provider": {"type": "OKTA", "name": "OKTA"}}
+    assert done.json() == {
+        "password": {},
+        "recovery_question": {"question": "Best city?"},
+        "provider": {"type": "OKTA", "name": "OKTA"},
+    }
     assert signs_in(client, "change.me@example.com", NEW_PASSWORD) != "refused"
 
 
 def test_change_recovery_question_needs_the_password(client: TestClient) -> None:
     user = make(client, "question.me@example.com")
     url = f"/api/v1/users/{user['id']}/credentials/change_recovery_question"
-    okta_error(client.post(url, json={"password": {"value": "Wrong-2026x"}, "recovery_question": {"question": "Pet?", "answer": "Rex the dog"}}), 403, "E0000014")
-    okta_error(client.post(url, json={"password": {"value": PASSWORD}, "recovery_question": {"question": "Pet?", "answer": "no"}}), 400, "E0000001")
-    done = client.post(url, json={"password": {"value": PASSWORD}, "recovery_question": {"question": "Pet?", "answer": "Rex the dog"}})
+    okta_error(
+        client.post(
+            url,
+            json={
+                "password": {"value": "Wrong-2026x"},
+                "recovery_question": {"question": "Pet?", "answer": "Rex the dog"},
+            },
+        ),
+        403,
+        "E0000014",
+    )
+    okta_error(
+        client.post(
+            url, json={"password": {"value": PASSWORD}, "recovery_question": {"question": "Pet?", "answer": "no"}}
+        ),
+        400,
+        "E0000001",
+    )
+    done = client.post(
+        url, json={"password": {"value": PASSWORD}, "recovery_question": {"question": "Pet?", "answer": "Rex the dog"}}
+    )
     assert done.status_code == 200 and done.json()["recovery_question"] == {"question": "Pet?"}
     answer = f"/api/v1/users/{user['id']}/credentials/forgot_password_recovery_question"
-    okta_error(client.post(answer, json={"password": {"value": NEW_PASSWORD}, "recovery_question": {"answer": "Lisbon"}}), 403, "E0000087")
-    assert client.post(answer, json={"password": {"value": NEW_PASSWORD}, "recovery_question": {"answer": "rex the dog"}}).status_code == 200
+    okta_error(
+        client.post(answer, json={"password": {"value": NEW_PASSWORD}, "recovery_question": {"answer": "Lisbon"}}),
+        403,
+        "E0000087",
+    )
+    assert (
+        client.post(
+            answer, json={"password": {"value": NEW_PASSWORD}, "recovery_question": {"answer": "rex the dog"}}
+        ).status_code
+        == 200
+    )
     assert signs_in(client, "question.me@example.com", NEW_PASSWORD) != "refused"
 
 
@@ -140,13 +179,18 @@ def test_forgot_password_gives_a_link_or_takes_the_answer(client: TestClient) ->
     assert client.get(f"/api/v1/users/{user['id']}").json()["status"] == "ACTIVE"
     assert client.post(url).json() == {}
     assert client.get("/_mock/messages", params={"to": "forgot.me@example.com"}).json()[0]["link"]
-    with_answer = client.post(url, json={"password": {"value": NEW_PASSWORD}, "recovery_question": {"answer": "LISBON"}})
+    with_answer = client.post(
+        url, json={"password": {"value": NEW_PASSWORD}, "recovery_question": {"answer": "LISBON"}}
+    )
     assert with_answer.status_code == 200, with_answer.text
     assert signs_in(client, "forgot.me@example.com", NEW_PASSWORD) != "refused"
 
 
 def test_reactivate_gives_a_new_activation_link(client: TestClient) -> None:
-    invited = client.post("/api/v1/users?activate=true", json={"profile": {"login": "inv@example.com", "email": "inv@example.com", "firstName": "I", "lastName": "V"}}).json()
+    invited = client.post(
+        "/api/v1/users?activate=true",
+        json={"profile": {"login": "inv@example.com", "email": "inv@example.com", "firstName": "I", "lastName": "V"}},
+    ).json()
     assert invited["status"] == "PROVISIONED"
     response = client.post(f"/api/v1/users/{invited['id']}/lifecycle/reactivate?sendEmail=false")
     assert response.status_code == 200 and response.json()["activationUrl"].startswith(f"{BASE}/welcome/")
@@ -154,9 +198,15 @@ def test_reactivate_gives_a_new_activation_link(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     ("login", "first", "last"),
-    [("jane.doe@example.com", "Jane", "Doe"), ("mary-ann.van_dyke@example.com", "Mary", "Ann Van Dyke"), ("trader@example.com", "Trader", "User")],
+    [
+        ("jane.doe@example.com", "Jane", "Doe"),
+        ("mary-ann.van_dyke@example.com", "Mary", "Ann Van Dyke"),
+        ("trader@example.com", "Trader", "User"),
+    ],
 )
-def test_mock_users_without_names_get_names_from_the_login(client: TestClient, login: str, first: str, last: str) -> None:
+def test_mock_users_without_names_get_names_from_the_login(
+    client: TestClient, login: str, first: str, last: str
+) -> None:
     made = client.post("/_mock/users", json={"login": login, "password": PASSWORD, "firstName": ""})
     assert made.status_code == 201, made.text
     profile = client.get(f"/api/v1/users/{login}").json()["profile"]
@@ -166,6 +216,11 @@ def test_mock_users_without_names_get_names_from_the_login(client: TestClient, l
 
 
 def test_the_users_api_still_requires_names(client: TestClient) -> None:
-    response = client.post("/api/v1/users", json={"profile": {"login": "no.name@example.com", "email": "no.name@example.com"}})
+    response = client.post(
+        "/api/v1/users", json={"profile": {"login": "no.name@example.com", "email": "no.name@example.com"}}
+    )
     body = okta_error(response, 400, "E0000001")
-    assert {c["errorSummary"] for c in body["errorCauses"]} >= {"firstName: The field cannot be left blank", "lastName: The field cannot be left blank"}
+    assert {c["errorSummary"] for c in body["errorCauses"]} >= {
+        "firstName: The field cannot be left blank",
+        "lastName: The field cannot be left blank",
+    }
