@@ -234,6 +234,10 @@ def test_push_enrolls_by_the_device_and_verifies_through_its_transaction(client:
     client.post(f"/_mock/push/{second.rsplit('/', 1)[1]}/deny")
     assert client.get(second).json()["factorResult"] == "REJECTED"
     okta_error(client.get(f"{url}/{factor['id']}/transactions/pshnothere"), 404, "E0000007")
+    third = client.post(active["_links"]["verify"]["href"]).json()["_links"]["cancel"]["href"]
+    assert client.delete(third).status_code == 204
+    assert client.get(third).json()["factorResult"] == "TIMEOUT"
+    okta_error(client.delete(f"{url}/{factor['id']}/transactions/pshnothere"), 404, "E0000007")
 
     assert client.delete(f"{url}/{factor['id']}").status_code == 204
     assert client.get(url).json() == []

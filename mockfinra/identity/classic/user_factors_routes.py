@@ -206,3 +206,12 @@ def push_transaction(
         outcome = user_factors.push_transaction(ctx, db, user, factor, tid)
         body = _result_body(links, factor, outcome)
     return JSONResponse(body, headers=NO_STORE)
+
+
+@router.delete(paths.USER_FACTOR_TRANSACTION, status_code=204)
+def cancel_push_transaction(uid: str, fid: str, tid: str, ctx: Context = Depends(get_context)) -> Response:
+    """Cancel a waiting push (its `cancel` link); a later poll answers TIMEOUT."""
+    with ctx.store.transaction() as db:
+        user = _user(db, uid)
+        user_factors.cancel_push_transaction(ctx, db, user, user_factors.find(db, user, fid), tid)
+    return Response(status_code=204)

@@ -245,6 +245,14 @@ def push_transaction(ctx: Context, db: Session, user: User, factor: Factor, tran
     return Outcome(_result(PUSH_RESULTS.get(push.status, "REJECTED")), push.id, push.expires_at)
 
 
+def cancel_push_transaction(ctx: Context, db: Session, user: User, factor: Factor, transaction_id: str) -> None:
+    """`DELETE /transactions/{id}` (the `cancel` link): a push still waiting is cancelled (ASSUMPTION: 204)."""
+    push = get_push(db, transaction_id)
+    if push is None or push.factor_id != factor.id or push.user_id != user.id:
+        raise not_found(f"Resource not found: {transaction_id} (Transaction)")
+    okta_verify.cancel_push(ctx, db, push.id)
+
+
 def resend(ctx: Context, db: Session, user: User, factor: Factor, given: FactorInput) -> None:
     """`/resend`: the sms/call code again, for the enrollment or the last challenge (throttled: 429)."""
     if factor.factor_type not in AUTO_ACTIVATED:
