@@ -210,6 +210,9 @@ def test_push_enrolls_by_the_device_and_verifies_through_its_transaction(client:
         for s in factor["_embedded"]["activation"]["_links"]["send"]
     ] == [True, True]
     assert client.post(poll).json()["status"] == "PENDING_ACTIVATION"
+    email = next(s["href"] for s in factor["_embedded"]["activation"]["_links"]["send"] if s["name"] == "email")
+    assert client.post(email).status_code == 200
+    assert "/_mock/phone" in client.get("/_mock/messages", params={"to": LOGIN, "channel": "email"}).json()[0]["link"]
     assert client.post(f"/_mock/push/enrollments/{factor['id']}/activate").status_code == 200
     active = client.post(poll).json()
     assert active["status"] == "ACTIVE" and active["profile"]["credentialId"] == LOGIN

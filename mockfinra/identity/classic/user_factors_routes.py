@@ -160,6 +160,21 @@ def poll_activation(request: Request, uid: str, fid: str, ctx: Context = Depends
         return _factor_response(ctx, request, factor)
 
 
+@router.post(paths.USER_FACTOR_ACTIVATE_SEND)
+def send_activation(
+    request: Request, uid: str, fid: str, channel: str, body: FactorBody | None = None, ctx: Context = Depends(get_context)
+) -> JSONResponse:
+    """A push enrollment's `send` links: the activation link by `email` or `sms` (`profile.phoneNumber`)."""
+    if channel not in ("email", "sms"):
+        raise not_found(f"Resource not found: {channel}")
+    given = factor_input(request, body or FactorBody())
+    with ctx.store.transaction() as db:
+        user = _user(db, uid)
+        factor = user_factors.find(db, user, fid)
+        user_factors.send_activation(ctx, db, user, factor, channel, given)
+        return _factor_response(ctx, request, factor)
+
+
 @router.post(paths.USER_FACTOR_RESEND)
 def resend(
     request: Request, uid: str, fid: str, body: FactorBody | None = None, ctx: Context = Depends(get_context)

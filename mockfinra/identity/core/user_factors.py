@@ -213,6 +213,13 @@ def poll_activation(ctx: Context, db: Session, user: User, factor: Factor) -> Ou
     return _settle(ctx, factor, kind.poll_activation(ctx, db, txn, factor, FactorInput()))
 
 
+def send_activation(ctx: Context, db: Session, user: User, factor: Factor, channel: str, given: FactorInput) -> None:
+    """`/lifecycle/activate/email|sms` (push): send the enrollment link to the user's email or a phone."""
+    if factor.status != "PENDING_ACTIVATION":
+        raise validation_error("factor", ["The factor is not awaiting activation."])
+    kind_of(factor).send_activation(ctx, db, _scratch(ctx, user, factor, "MFA_ENROLL_ACTIVATE"), factor, channel, given)
+
+
 def verify(ctx: Context, db: Session, user: User, factor: Factor, given: FactorInput) -> Outcome:
     """`/verify`: check the answer or code; without one, send the challenge (sms/call code, push)."""
     if factor.status != "ACTIVE":
