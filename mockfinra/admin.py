@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from starlette.requests import HTTPConnection
 
+from mockfinra.auth_header import BEARER, SSWS, credentials
 from mockfinra.errors import ClientError
 from mockfinra.security import constant_time_equals
 
-ACCEPTED_SCHEMES = ("ssws", "bearer")
-
 
 def presented_token(request: HTTPConnection) -> str | None:
-    """`Authorization: SSWS <t>` (as Okta), `Authorization: Bearer <t>`, or `X-Mock-Token: <t>`."""
-    header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() in ACCEPTED_SCHEMES and value.strip():
-        return value.strip()
-    return request.headers.get("x-mock-token") or None
+    """`Authorization: SSWS <t>` (as Okta; the space is optional), `Authorization: Bearer <t>`, or
+    `X-Mock-Token: <t>`."""
+    token = credentials(request, SSWS, BEARER)
+    if token is not None:
+        return token
+    return (request.headers.get("x-mock-token") or "").strip() or None
 
 
 def require_admin(request: HTTPConnection) -> None:

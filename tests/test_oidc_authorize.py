@@ -166,7 +166,7 @@ def test_portal_client_redirect_uri_is_the_traqs_callback(client: TestClient) ->
 @pytest.mark.parametrize(
     "change, error",
     [
-        ({"response_type": "token"}, "unsupported_response_type"),
+        ({"response_type": "code token"}, "unsupported_response_type"),
         ({"scope": ""}, "invalid_scope"),
         ({"scope": "openid admin"}, "invalid_scope"),
         ({"code_challenge": None, "code_challenge_method": None}, "invalid_request"),

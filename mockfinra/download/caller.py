@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
+from mockfinra.auth_header import BEARER, credentials
 from mockfinra.context import Context
 from mockfinra.errors import ClientError
 
@@ -29,9 +30,8 @@ def bearer_caller(ctx: Context, db: Session, request: Request) -> Caller:
             "No access token. Send the header 'Authorization: Bearer <access token>'; get an access token by "
             "exchanging your TRAQS refresh token at the token endpoint (grant_type=refresh_token)."
         )
-    scheme, _, token = header.partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token or " " in token:
+    token = credentials(request, BEARER)
+    if token is None:
         raise unauthorized("The Authorization header is not of the form 'Bearer <access token>'.")
     try:
         # The issuer is not checked: a token from /oauth2/default is good on any host name of the mock.

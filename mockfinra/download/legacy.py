@@ -13,6 +13,7 @@ import binascii
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
+from mockfinra.auth_header import BASIC, credentials
 from mockfinra.context import Context
 from mockfinra.download.caller import Caller
 from mockfinra.download.tls import client_certificate_pem, connection_is_tls
@@ -55,12 +56,11 @@ def legacy_caller(ctx: Context, db: Session, request: Request) -> Caller:
 
 
 def basic_credentials(request: Request) -> tuple[str, str]:
-    header = request.headers.get("authorization", "").strip()
-    scheme, _, encoded = header.partition(" ")
-    if scheme.lower() != "basic" or not encoded.strip():
+    encoded = credentials(request, BASIC)
+    if encoded is None:
         raise _unauthorized("Send your NWSF user id and password with HTTP Basic authentication.")
     try:
-        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+        decoded = base64.b64decode(encoded, validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):
         raise _unauthorized("The Basic credentials are not valid base64 of 'user id:password'.") from None
     login, colon, password = decoded.partition(":")

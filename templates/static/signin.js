@@ -274,16 +274,10 @@
 
   // ---- MFA ------------------------------------------------------------------------------------------
 
-  function rememberFactor(factor) {
-    try { localStorage.setItem("mockfinra.lastFactor", factorKey(factor)); } catch (_) { /* private mode */ }
-  }
-
+  // The server lists the last-used factor first (on any device), as Okta does: it is the default.
   function mfaRequired() {
     const factors = (tx._embedded || {}).factors || [];
-    let last = null;
-    try { last = localStorage.getItem("mockfinra.lastFactor"); } catch (_) { /* private mode */ }
-    const chosen = factors.find((f) => factorKey(f) === last) || factors[0];
-    showFactor(chosen, factors);
+    showFactor(factors[0], factors);
   }
 
   function factorPicker(factors, current) {
@@ -300,18 +294,18 @@
     const type = factor.factorType;
     if (type === "question") {
       screen(label(factor), factor.profile.questionText,
-        form(async () => { rememberFactor(factor); await go(verify, {answer: value("mfa-answer")}); }, "Verify",
+        form(async () => { await go(verify, {answer: value("mfa-answer")}); }, "Verify",
           field("mfa-answer", "Answer", "password")), picker, footer());
     } else if (type === "token:software:totp") {
       screen(label(factor), "Enter the 6-digit code from your authenticator app.",
-        form(async () => { rememberFactor(factor); await go(verify, {passCode: value("mfa-code")}); }, "Verify",
+        form(async () => { await go(verify, {passCode: value("mfa-code")}); }, "Verify",
           field("mfa-code", "Code", "text", {inputmode: "numeric", autocomplete: "one-time-code", maxlength: "6"})), picker, footer());
     } else {
       const what = type === "push" ? "Send Push" : type === "call" ? "Call Me" : "Send Code";
       const detail = type === "push" ? "We will send a push notification to Okta Verify." :
         `We will ${type === "call" ? "call" : "text"} ${factor.profile.phoneNumber || "your phone"}.`;
       screen(label(factor), detail,
-        form(async () => { rememberFactor(factor); await go(verify, {}); }, what), picker, footer());
+        form(async () => { await go(verify, {}); }, what), picker, footer());
     }
   }
 

@@ -34,8 +34,11 @@ class FactorView:
         """`_links` of this factor's entry in MFA_ENROLL (the question factor adds `questions`)."""
         return {"enroll": links.hal(paths.AUTHN_FACTORS)}
 
-    def activation_payload(self, ctx: Context, links: Links, factor: Factor) -> dict[str, Any] | None:
-        """`factor._embedded.activation` in MFA_ENROLL_ACTIVATE (None: no activation object)."""
+    def activation_payload(
+        self, ctx: Context, links: Links, factor: Factor, lifecycle: str | None = None
+    ) -> dict[str, Any] | None:
+        """`factor._embedded.activation` in MFA_ENROLL_ACTIVATE, or (with `lifecycle`, the factor's
+        `/lifecycle/activate` path in the Factors API) in an enrolled factor (None: no activation object)."""
         return None
 
     def activation_links(self, links: Links, txn: Transaction, factor: Factor) -> dict[str, Any]:
@@ -71,7 +74,9 @@ class QuestionView(FactorView):
 class TotpView(FactorView):
     factor_type = "token:software:totp"
 
-    def activation_payload(self, ctx: Context, links: Links, factor: Factor) -> dict[str, Any]:
+    def activation_payload(
+        self, ctx: Context, links: Links, factor: Factor, lifecycle: str | None = None
+    ) -> dict[str, Any]:
         qr = paths.qr_path(factor.user_id, factor.id, qr_token(factor))
         return {
             "timeStep": TIME_STEP,
@@ -120,8 +125,10 @@ class PushView(FactorView):
 
     factor_type = "push"
 
-    def activation_payload(self, ctx: Context, links: Links, factor: Factor) -> dict[str, Any]:
-        lifecycle = paths.lifecycle_path(factor.id)
+    def activation_payload(
+        self, ctx: Context, links: Links, factor: Factor, lifecycle: str | None = None
+    ) -> dict[str, Any]:
+        activate = lifecycle or f"{paths.lifecycle_path(factor.id)}/activate"
         qr = paths.qr_path(factor.user_id, factor.id, qr_token(factor))
         expires = okta_verify.activation_expires_at(factor)
         state = okta_verify.activation_state(ctx, factor)
@@ -131,8 +138,8 @@ class PushView(FactorView):
             "_links": {
                 "qrcode": links.hal(qr, method=None, type="image/png"),
                 "send": [
-                    links.hal(f"{lifecycle}/activate/email", name="email"),
-                    links.hal(f"{lifecycle}/activate/sms", name="sms"),
+                    links.hal(f"{activate}/email", name="email"),
+                    links.hal(f"{activate}/sms", name="sms"),
                 ],
             },
         }
@@ -189,3 +196,69 @@ def factor_json(factor: Factor) -> dict[str, Any]:
         "vendorName": view.vendor_name(factor.provider),
         "profile": view.public_profile(factor, masked=True),
     }
+
+
+# --- the Factors API (`/api/v1/users/{id}/factors`) ---------------------------------------------------
+
+
+def _user_factor_links(links: Links, factor: Factor) -> dict[str, Any]:
+    """ASSUMPTION: `resend` is one link object here (Okta's management OpenAPI and its SDKs' models), not
+    the array of the authn states."""
+    uid = factor.user_id
+    own = paths.user_factor_path(uid, factor.id)
+    out: dict[str, Any] = {}
+    if factor.status == "PENDING_ACTIVATION":
+        activate = paths.USER_FACTOR_ACTIVATE.format(uid=uid, fid=factor.id)
+        if factor.factor_type == "push":
+            out["poll"] = links.hal(f"{activate}/poll")
+        else:
+            out["activate"] = links.hal(activate)
+        if factor.factor_type in ("sms", "call"):
+            out["resend"] = links.hal(paths.USER_FACTOR_RESEND.format(uid=uid, fid=factor.id), name=factor.factor_type)
+    else:
+        out["verify"] = links.hal(paths.USER_FACTOR_VERIFY.format(uid=uid, fid=factor.id))
+    if factor.factor_type == "question":
+        out["questions"] = links.hal(paths.USER_QUESTIONS.format(uid=uid), method="GET")
+    out["self"] = {"href": links.url(own), "hints": {"allow": ["GET", "DELETE"]}}
+    out["user"] = links.hal(paths.USER.format(uid=uid), method="GET")
+    return out
+
+
+def user_factor_json(ctx: Context, links: Links, factor: Factor) -> dict[str, Any]:
+    """A factor of the Factors API: `factor_json` plus status, times, `_links` and, while it awaits
+    activation, `_embedded.activation` (TOTP secret and QR code; push QR code and send links)."""
+    view = view_of(factor)
+    body: dict[str, Any] = {
+        "id": factor.id,
+        "factorType": factor.factor_type,
+        "provider": factor.provider,
+        "vendorName": view.vendor_name(factor.provider),
+        "status": factor.status,
+        "created": isoformat_z(factor.created_at),
+        "lastUpdated": isoformat_z(factor.last_updated_at),
+        "profile": view.public_profile(factor, masked=False),
+        "_links": _user_factor_links(links, factor),
+    }
+    if factor.status == "PENDING_ACTIVATION":
+        lifecycle = paths.USER_FACTOR_ACTIVATE.format(uid=factor.user_id, fid=factor.id)
+        activation = view.activation_payload(ctx, links, factor, lifecycle)
+        if activation is not None:
+            body["_embedded"] = {"activation": activation}
+    return body
+
+
+def catalog_entry_json(links: Links, user: User, factor_type: str, provider: str, status: str) -> dict[str, Any]:
+    """One entry of `/factors/catalog`: what can be enrolled, and whether it is."""
+    view = view_for(factor_type)
+    entry: dict[str, Any] = {
+        "factorType": factor_type,
+        "provider": provider,
+        "vendorName": view.vendor_name(provider),
+        "status": status,
+        # ASSUMPTION: the NASDAQ tenant marks every factor OPTIONAL in its catalog.
+        "enrollment": "OPTIONAL",
+        "_links": {"enroll": links.hal(paths.USER_FACTORS.format(uid=user.id))},
+    }
+    if factor_type == "question":
+        entry["_links"]["questions"] = links.hal(paths.USER_QUESTIONS.format(uid=user.id), method="GET")
+    return entry

@@ -7,6 +7,8 @@ from mockfinra.identity.classic import (
     factors_routes,
     recovery_routes,
     sessions_routes,
+    user_credentials_routes,
+    user_factors_routes,
     users_routes,
 )
 
@@ -16,3 +18,5 @@ router.include_router(sessions_routes.router)
 router.include_router(authn_routes.router)
 router.include_router(recovery_routes.router)
 router.include_router(factors_routes.router)
+router.include_router(user_factors_routes.router)
+router.include_router(user_credentials_routes.router)

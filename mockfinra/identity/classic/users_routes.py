@@ -246,6 +246,36 @@ def expire_password(
         return _user_response(user, request)
 
 
+@router.post("/{id_or_login}/lifecycle/expire_password_with_temp_password", dependencies=guarded)
+def expire_password_with_temp_password(
+    request: Request, id_or_login: str, revokeSessions: bool = False, ctx: Context = Depends(get_context)  # noqa: N803
+) -> JSONResponse:
+    """→ PASSWORD_EXPIRED with a random password. ASSUMPTION: Okta's SDKs read the answer as a user, so it is
+    the user with `tempPassword` added (the path `expire_password?tempPassword=true` gives `{tempPassword}`)."""
+    from mockfinra.identity.core.sessions import end_user_sessions
+
+    with ctx.store.transaction() as db:
+        user = _load(db, id_or_login)
+        temporary = lifecycle.expire_password(ctx, user, temp_password=True)
+        if revokeSessions:
+            end_user_sessions(db, user.id)
+        return JSONResponse({**user_views.user_json(user, Links(request)), "tempPassword": temporary})
+
+
+@router.post("/{id_or_login}/lifecycle/reset_password", dependencies=guarded)
+def reset_password(
+    request: Request, id_or_login: str, sendEmail: bool = True, ctx: Context = Depends(get_context)  # noqa: N803
+) -> dict[str, Any]:
+    """→ RECOVERY with a one-time reset link: emailed (`sendEmail=true`, Okta's default; answers `{}`) or
+    returned as `{summary, resetPasswordUrl}`."""
+    with ctx.store.transaction() as db:
+        user = _load(db, id_or_login)
+        url = lifecycle.reset_password(ctx, db, user, send_email=sendEmail, base_url=Links(request).base())
+    if url is None:
+        return {}
+    return {"summary": "Reset password link", "resetPasswordUrl": url}
+
+
 @router.post("/{id_or_login}/lifecycle/reset_factors", dependencies=guarded)
 def reset_factors(id_or_login: str, ctx: Context = Depends(get_context)) -> dict[str, Any]:
     with ctx.store.transaction() as db:

@@ -13,8 +13,17 @@ from sqlalchemy.orm import Session
 
 from mockfinra.context import Context
 from mockfinra.errors import OktaError, validation_error
+from mockfinra.identity.core import account, recovery
 from mockfinra.identity.core.passwords import policy_violations
-from mockfinra.identity.core.users import issue_activation_token, send_invitation, set_password, set_status
+from mockfinra.identity.core.users import (
+    issue_activation_token,
+    normalise_answer,
+    send_invitation,
+    set_password,
+    set_recovery_question,
+    set_status,
+)
+from mockfinra.security import verify_secret
 from mockfinra.store.users import USER_STATUSES, User
 
 #: operation → (link relation, statuses it is allowed from)
@@ -27,7 +36,10 @@ LIFECYCLE: dict[str, tuple[str, frozenset[str]]] = {
     "unlock": ("unlock", frozenset({"LOCKED_OUT"})),
     "expire_password": ("expirePassword", frozenset({"ACTIVE", "PASSWORD_EXPIRED", "RECOVERY"})),
     "reset_factors": ("resetFactors", frozenset(set(USER_STATUSES) - {"DEPROVISIONED", "STAGED"})),
+    "reset_password": ("resetPassword", frozenset({"ACTIVE", "PASSWORD_EXPIRED", "LOCKED_OUT", "RECOVERY"})),
 }
+#: statuses in which a user's own credentials may change (`/credentials/...`)
+CREDENTIAL_STATUSES = frozenset({"ACTIVE", "PASSWORD_EXPIRED", "RECOVERY"})
 
 
 def allowed(operation: str, user: User) -> bool:
@@ -151,6 +163,70 @@ def _temporary_password(ctx: Context, login: str) -> str:
         candidate = "".join(chars)
         if not policy_violations(candidate, login, settings):
             return candidate
+
+
+def reset_password(ctx: Context, db: Session, user: User, *, send_email: bool, base_url: str) -> str | None:
+    """→ RECOVERY with a one-time reset link: emailed (`send_email`) or returned. The password still works
+    until the link is used (ASSUMPTION: as Okta, which only invalidates it with `revokeSessions`)."""
+    _require("reset_password", user)
+    set_status(ctx, user, "RECOVERY")
+    if send_email:
+        recovery.send_link(ctx, db, user, "PASSWORD", None, base_url)
+        return None
+    return recovery.issue_link(ctx, db, user, "PASSWORD", None, base_url)[0]
+
+
+def forgot_password(ctx: Context, db: Session, user: User, *, send_email: bool, base_url: str) -> str | None:
+    """A reset link as the user's own "forgot password" would send (the status does not change)."""
+    _require_credentials(user)
+    if send_email:
+        recovery.send_link(ctx, db, user, "PASSWORD", None, base_url)
+        return None
+    return recovery.issue_link(ctx, db, user, "PASSWORD", None, base_url)[0]
+
+
+def forgot_password_with_answer(ctx: Context, user: User, answer: str | None, new_password: str | None) -> None:
+    """A new password set with the recovery question's answer instead of the old password; 403 E0000087
+    when the answer is wrong, E0000014 (with the policy's causes) when the password is refused."""
+
+    _require_credentials(user)
+    if not new_password:
+        raise validation_error("password", ["password.value: the new password is required"])
+    if not user.recovery_answer_hash or not verify_secret(normalise_answer(answer or ""), user.recovery_answer_hash):
+        raise OktaError("E0000087")
+    problems = [f"password: {problem}" for problem in policy_violations(new_password, user.login, ctx.settings)]
+    if problems:
+        raise OktaError("E0000014", causes=problems)
+    set_password(ctx, user, new_password)
+    if user.status != "ACTIVE":
+        set_status(ctx, user, "ACTIVE")
+
+
+def change_password(ctx: Context, user: User, old: str | None, new: str | None) -> None:
+    """The admin's `/credentials/change_password`: the old password must match (403 E0000014)."""
+    _require_credentials(user)
+    if not old or not new:
+        raise validation_error("password", ["oldPassword and newPassword: both are required"])
+    account.change_password(ctx, user, old, new)
+    if user.status == "PASSWORD_EXPIRED":
+        set_status(ctx, user, "ACTIVE")
+
+
+def change_recovery_question(
+    ctx: Context, user: User, password: str | None, question: str | None, answer: str | None
+) -> None:
+    """A new recovery question, proven by the current password (403 E0000014 when it is wrong)."""
+
+    _require_credentials(user)
+    if not password or not verify_secret(password, user.password_hash):
+        raise OktaError("E0000014", causes=["password: The credentials provided were incorrect."])
+    set_recovery_question(user, question, answer, ctx.settings.hash_cost)
+    user.last_updated_at = ctx.clock.now()
+
+
+def _require_credentials(user: User) -> None:
+    if user.status not in CREDENTIAL_STATUSES or user.password_hash is None:
+        raise OktaError("E0000038")
 
 
 def reset_factors(ctx: Context, db: Session, user: User) -> None:

@@ -117,7 +117,7 @@ def start(
         user = None
     if chosen == "EMAIL":
         if user is not None:
-            _send_link(ctx, db, user, recovery_type, relay_state, base_url)
+            send_link(ctx, db, user, recovery_type, relay_state, base_url)
         return RecoveryResult("email_sent", recovery_type, "EMAIL", relay_state)
     phone = recovery_phone(ctx, user, chosen) if user is not None else None
     handle = create_transaction(
@@ -150,11 +150,10 @@ def _send_code(ctx: Context, db: Session, handle: Handle, phone: tuple[str, str 
     )
 
 
-def _send_link(
+def issue_link(
     ctx: Context, db: Session, user: User, recovery_type: str, relay_state: str | None, base_url: str
-) -> None:
-    from mockfinra.outbox.messages import record
-
+) -> tuple[str, datetime]:
+    """A one-time recovery link (the page that redeems its token) and when it expires."""
     token = new_token(nbytes=24)
     now = ctx.clock.now()
     expires = now + timedelta(seconds=ctx.settings.recovery_token_ttl_seconds)
@@ -168,7 +167,15 @@ def _send_link(
             expires_at=expires,
         )
     )
-    link = base_url + LINK_PATHS[recovery_type] + token
+    return base_url + LINK_PATHS[recovery_type] + token, expires
+
+
+def send_link(
+    ctx: Context, db: Session, user: User, recovery_type: str, relay_state: str | None, base_url: str
+) -> None:
+    from mockfinra.outbox.messages import record
+
+    link, expires = issue_link(ctx, db, user, recovery_type, relay_state, base_url)
     greeting = f"Hello {user.first_name}," if user.first_name else "Hello,"
     if recovery_type == "PASSWORD":
         subject = "Reset your NASDAQ MFA password (NTF)"

@@ -74,6 +74,19 @@ def check_password(ctx: Context, password: str, login: str, field: str = "passwo
         raise validation_error(field, [f"{field}: {problem}" for problem in problems])
 
 
+#: ASSUMPTION: the last name given to a user whose login's local part is one word (`trader@x` → Trader User)
+DEFAULT_LAST_NAME = "User"
+
+
+def derived_names(login: str) -> tuple[str, str]:
+    """First and last name from a login's local part: `jane.doe@x` → (Jane, Doe), `mary-ann.van.dyke@x` →
+    (Mary, Ann Van Dyke), `trader@x` → (Trader, User). Okta requires both names, and so do its SDKs' models."""
+    words = [w for w in re.split(r"[._\-+\s]+", login.split("@", 1)[0]) if w]
+    words = [w[:1].upper() + w[1:] for w in words] or ["User"]
+    first, rest = words[0], words[1:]
+    return first[:50], (" ".join(rest) or DEFAULT_LAST_NAME)[:50]
+
+
 def create_user(
     ctx: Context,
     db: Session,
@@ -110,6 +123,10 @@ def create_user(
         )
     cost = hash_cost if hash_cost is not None else ctx.settings.hash_cost
     now = ctx.clock.now()
+    if not (first_name or "").strip() or not (last_name or "").strip():
+        derived_first, derived_last = derived_names(login)
+        first_name = (first_name or "").strip() or derived_first
+        last_name = (last_name or "").strip() or derived_last
     user = User(
         id=new_id("00u"),
         login=login,

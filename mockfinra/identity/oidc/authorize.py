@@ -1,4 +1,6 @@
-"""The decision of `v1/authorize` (authorization code flow), as plain Python over the store and the clock.
+"""The decision of `v1/authorize`, as plain Python over the store and the clock: the authorization code
+flow (`response_type=code`) and, for clients allowed the `implicit` grant, the implicit flow
+(`token`, `id_token`, `token id_token`; fragment by default, or form_post; `nonce` required with an ID token).
 
 Order (RFC 6749 §4.1.2.1): a missing or unknown `client_id` or a `redirect_uri` that is not registered is
 shown as an HTML error page and NEVER redirected; every later problem is sent to the client's redirect URI
@@ -22,11 +24,13 @@ from mockfinra.identity.oidc.clients import (
     supported_scopes,
 )
 from mockfinra.identity.oidc.codes import PKCE_VALUE, issue_code
+from mockfinra.identity.oidc.tokens import implicit_response, issuer_url
 from mockfinra.links import Links
 from mockfinra.store.users import User, get_user
 
 RESPONSE_MODES = ("query", "fragment", "form_post", "okta_post_message")
 PROMPTS = ("none", "login", "consent")
+IMPLICIT_RESPONSE_TYPES = (frozenset({"token"}), frozenset({"id_token"}), frozenset({"token", "id_token"}))
 SIGNIN_PATH = "/login/login.htm"
 
 
@@ -118,32 +122,49 @@ def decide(
             f"got '{redirect_uri}'.",
         )
     state = params.get("state")
-    mode = params.get("response_mode") or "query"
+    types = frozenset((params.get("response_type") or "").split())
+    implicit = types in IMPLICIT_RESPONSE_TYPES
+    default_mode = "fragment" if implicit else "query"
+    mode = params.get("response_mode") or default_mode
     if mode not in RESPONSE_MODES:
-        return _error(redirect_uri, "query", state, "invalid_request", f"Unsupported response_mode '{mode}'; use one of {', '.join(RESPONSE_MODES)}.")
+        return _error(
+            redirect_uri, default_mode, state, "invalid_request",
+            f"Unsupported response_mode '{mode}'; use one of {', '.join(RESPONSE_MODES)}.",
+        )
+    if implicit and mode == "query":
+        # Tokens never go in a query string (OAuth 2.0 Multiple Response Types §2.1): say so in the fragment.
+        return _error(
+            redirect_uri, "fragment", state, "invalid_request",
+            "The response_mode 'query' is not allowed with the response_type 'token' or 'id_token'; use 'fragment' or 'form_post'.",
+        )
 
     def fail(error: str, description: str) -> ClientRedirect:
         return _error(redirect_uri, mode, state, error, description)
 
-    if params.get("response_type") != "code":
-        return fail("unsupported_response_type", "The response type is not supported by the authorization server; use 'code'.")
+    if types != frozenset({"code"}) and not implicit:
+        return fail(
+            "unsupported_response_type",
+            "The response type is not supported by the authorization server; use 'code', 'token', 'id_token' or 'token id_token'.",
+        )
+    if implicit and "implicit" not in client.grant_types:
+        return fail(
+            "unauthorized_client",
+            f"The client is not authorized to use the provided grant type. Configured grant types: [{', '.join(client.grant_types)}].",
+        )
     scopes = (params.get("scope") or "").split()
     if not scopes:
         return fail("invalid_scope", "The 'scope' parameter is required (for example 'openid offline_access').")
     unknown = [s for s in scopes if s not in supported_scopes(ctx)]
     if unknown:
         return fail("invalid_scope", f"One or more scopes are not configured for the authorization server: {' '.join(unknown)}.")
-    challenge = params.get("code_challenge")
-    method = params.get("code_challenge_method")
-    if challenge is None and method is not None:
-        return fail("invalid_request", "'code_challenge_method' was given without 'code_challenge'.")
-    if challenge is not None:
-        if (method or "plain") != "S256":
-            return fail("invalid_request", "The 'code_challenge_method' must be 'S256'.")
-        if not PKCE_VALUE.match(challenge):
-            return fail("invalid_request", "The 'code_challenge' must be 43 to 128 base64url characters.")
-    elif client.public:
-        return fail("invalid_request", "PKCE code challenge is required when the token endpoint authentication method is 'NONE'.")
+    if implicit and "id_token" in types and "openid" not in scopes:
+        return fail("invalid_scope", "The 'openid' scope is required for the response_type 'id_token'.")
+    if implicit and "id_token" in types and not params.get("nonce"):
+        return fail("invalid_request", "The 'nonce' parameter is required for authorize requests with the 'id_token' response type.")
+    challenge = None if implicit else params.get("code_challenge")
+    pkce = None if implicit else _pkce_problem(challenge, params.get("code_challenge_method"), client.public)
+    if pkce is not None:
+        return fail("invalid_request", pkce)
     prompts = (params.get("prompt") or "").split()
     if any(p not in PROMPTS for p in prompts) or ("none" in prompts and len(prompts) > 1):
         return fail("invalid_request", f"Invalid value for 'prompt': '{params.get('prompt')}'.")
@@ -168,20 +189,22 @@ def decide(
         # The sign-in page returns to this URL; without prompt=login and the spent sessionToken, so no loop.
         return SignInRedirect(signin_url(links, _without(here, params, ("prompt", "sessionToken"))))
 
-    code = issue_code(
-        ctx,
-        db,
-        auth.user,
-        client_id=client.client_id,
-        redirect_uri=redirect_uri,
-        scopes=scopes,
-        nonce=params.get("nonce"),
-        code_challenge=challenge,
-        session_id=auth.session_id,
-        amr=auth.amr,
-        auth_time=auth.auth_time or ctx.clock.now(),
-    )
-    result = {"code": code}
+    if implicit:
+        result = implicit_response(
+            ctx,
+            db,
+            auth.user,
+            client.client_id,
+            [s for s in dict.fromkeys(scopes) if s != "offline_access"],
+            issuer_url(links),
+            access_token="token" in types,
+            id_token="id_token" in types,
+            nonce=params.get("nonce"),
+            auth_time=auth.auth_time or ctx.clock.now(),
+            amr=auth.amr,
+        )
+    else:
+        result = {"code": _code(ctx, db, auth, client.client_id, redirect_uri, scopes, params.get("nonce"), challenge)}
     if state is not None:
         result["state"] = state
     return ClientRedirect(
@@ -191,6 +214,46 @@ def decide(
         new_session_id=auth.session_id if auth.new_session else None,
         session_expires_at=auth.expires_at,
     )
+
+
+def _code(
+    ctx: Context,
+    db: Session,
+    auth: _Auth,
+    client_id: str,
+    redirect_uri: str,
+    scopes: list[str],
+    nonce: str | None,
+    challenge: str | None,
+) -> str:
+    return issue_code(
+        ctx,
+        db,
+        auth.user,
+        client_id=client_id,
+        redirect_uri=redirect_uri,
+        scopes=scopes,
+        nonce=nonce,
+        code_challenge=challenge,
+        session_id=auth.session_id,
+        amr=auth.amr,
+        auth_time=auth.auth_time or ctx.clock.now(),
+    )
+
+
+def _pkce_problem(challenge: str | None, method: str | None, public: bool) -> str | None:
+    """Why the code flow's PKCE parameters are refused (S256 only; required for public clients), or None."""
+    if challenge is None:
+        if method is not None:
+            return "'code_challenge_method' was given without 'code_challenge'."
+        if public:
+            return "PKCE code challenge is required when the token endpoint authentication method is 'NONE'."
+        return None
+    if (method or "plain") != "S256":
+        return "The 'code_challenge_method' must be 'S256'."
+    if not PKCE_VALUE.match(challenge):
+        return "The 'code_challenge' must be 43 to 128 base64url characters."
+    return None
 
 
 def _without(here: str, params: Mapping[str, str], names: tuple[str, ...]) -> str:

@@ -4,6 +4,9 @@
   loopback URL on any port (RFC 8252 §7.3). The TRAQS "API access" page issues refresh tokens for it.
 - `traqs-portal`: a confidential client (client_secret_basic or client_secret_post) used by the TRAQS
   site itself; its redirect URI is the TRAQS site's `/authorization-code/callback`.
+- `traqs-implicit`: a public client configured for Okta's implicit flow (grant type `implicit`:
+  `response_type` `token`, `id_token` or `token id_token` at `/authorize`), for clients such as
+  gimme-aws-creds' OIDC path; loopback redirect URIs on any port, and `MOCKFINRA_OAUTH_REDIRECT_URIS`.
 
 ASSUMPTION: FINRA's client ids, client types and scopes are not published; these names are invented.
 """
@@ -19,6 +22,8 @@ from mockfinra.security import constant_time_equals
 
 API_CLIENT_ID = "traqs-api"
 PORTAL_CLIENT_ID = "traqs-portal"
+IMPLICIT_CLIENT_ID = "traqs-implicit"
+CODE_GRANTS = ("authorization_code", "refresh_token")
 PORTAL_CALLBACK_PATH = "/authorization-code/callback"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 OIDC_SCOPES = ("openid", "profile", "email", "offline_access")
@@ -31,6 +36,8 @@ class Client:
     public: bool
     loopback_redirects: bool = False
     secret: str | None = None
+    #: Okta's "allowed grant types" of the app: `implicit` allows the token / id_token response types
+    grant_types: tuple[str, ...] = CODE_GRANTS
 
     @property
     def auth_methods(self) -> tuple[str, ...]:
@@ -50,6 +57,9 @@ def registered_clients(ctx: Context) -> dict[str, Client]:
         API_CLIENT_ID: Client(API_CLIENT_ID, "TRAQS API (scripts)", public=True, loopback_redirects=True),
         PORTAL_CLIENT_ID: Client(
             PORTAL_CLIENT_ID, "TRAQS portal", public=False, secret=ctx.settings.oauth_portal_client_secret
+        ),
+        IMPLICIT_CLIENT_ID: Client(
+            IMPLICIT_CLIENT_ID, "TRAQS (implicit flow)", public=True, loopback_redirects=True, grant_types=("implicit",)
         ),
     }
 

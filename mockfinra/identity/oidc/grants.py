@@ -9,6 +9,7 @@ from urllib.parse import unquote_plus
 
 from sqlalchemy.orm import Session
 
+from mockfinra import auth_header
 from mockfinra.context import Context
 from mockfinra.errors import OAuthError
 from mockfinra.identity.oidc.clients import Client, find_client, supported_scopes
@@ -34,11 +35,13 @@ def _invalid_client(basic: bool) -> OAuthError:
 
 
 def _basic_credentials(header: str) -> tuple[str, str] | None:
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() != "basic":
+    found = auth_header.parse(header, [auth_header.BASIC])
+    if found is None:
+        if header.strip().lower().startswith(auth_header.BASIC):
+            raise _invalid_client(True)
         return None
     try:
-        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+        decoded = base64.b64decode(found[1], validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):
         raise _invalid_client(True) from None
     client_id, sep, secret = decoded.partition(":")

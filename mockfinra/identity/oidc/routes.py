@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from mockfinra.auth_header import BEARER, credentials
 from mockfinra.context import Context
 from mockfinra.deps import get_context
 from mockfinra.error_responses import generic_error
@@ -194,12 +195,12 @@ def _bearer_error(request: Request, error: str, description: str, status: int) -
 @router.get("/v1/userinfo", operation_id="oauth2_userinfo_get")
 @router.post("/v1/userinfo", operation_id="oauth2_userinfo_post")
 def userinfo_endpoint(request: Request, ctx: Context = Depends(get_context)) -> JSONResponse:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = credentials(request, BEARER)
+    if token is None:
         raise _bearer_error(request, "invalid_token", "The access token is missing (Authorization: Bearer).", 401)
     with ctx.store.transaction() as db:
         try:
-            claims = verify_access_token(ctx, db, token.strip())
+            claims = verify_access_token(ctx, db, token)
         except InvalidAccessToken as problem:
             raise _bearer_error(request, "invalid_token", f"The access token is invalid: {problem.reason}.", 401) from None
         if "openid" not in claims.scopes:

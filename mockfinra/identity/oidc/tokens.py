@@ -233,6 +233,34 @@ def token_response(
     return body
 
 
+def implicit_response(
+    ctx: Context,
+    db: Session,
+    user: User,
+    client_id: str,
+    scopes: list[str],
+    issuer: str,
+    *,
+    access_token: bool,
+    id_token: bool,
+    nonce: str | None,
+    auth_time: datetime | None,
+    amr: Iterable[str],
+) -> dict[str, str]:
+    """What `/authorize` hands an implicit client: an access token (`token`) and/or an ID token (`id_token`,
+    with `at_hash` when an access token comes with it). Never a refresh token."""
+    body: dict[str, str] = {}
+    access = None
+    if access_token:
+        access, ttl = mint_access_token(ctx, db, user, client_id, scopes, issuer, auth_time=auth_time)
+        body.update({"token_type": "Bearer", "expires_in": str(ttl), "access_token": access, "scope": " ".join(scopes)})
+    if id_token:
+        body["id_token"] = mint_id_token(
+            ctx, db, user, client_id, scopes, issuer, nonce=nonce, auth_time=auth_time, amr=amr, access_token=access
+        )
+    return body
+
+
 def issue_tokens_for_user(
     ctx: Context,
     db: Session,
