@@ -18,6 +18,7 @@ from mockfinra.context import Context
 from mockfinra.error_responses import error_response, generic_error
 from mockfinra.errors import OKTA_ERRORS, MockfinraError, surface_for
 from mockfinra.links import SITE_PREFIXES
+from mockfinra.middleware.cors import Cors
 from mockfinra.middleware.mock_time import MockTimeHeader
 from mockfinra.middleware.request_body import RequestBody
 from mockfinra.middleware.site_dispatch import SiteDispatch
@@ -93,9 +94,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=TEMPLATES_DIR / "static"), name="static")
 
     # add_middleware wraps: the last added runs first. So: the time header on every response (refusals
-    # included), then dispatch by host, then one bounded read of the body (size limit and JSON text).
+    # included), then CORS (preflights answered, untrusted origins refused), then dispatch by host, then one
+    # bounded read of the body (size limit and JSON text).
     app.add_middleware(RequestBody, max_bytes=settings.max_body_bytes)
     app.add_middleware(SiteDispatch, settings=settings)
+    app.add_middleware(Cors, ctx=ctx)
     app.add_middleware(MockTimeHeader, clock=ctx.clock)
     return app
 
