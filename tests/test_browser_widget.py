@@ -231,13 +231,13 @@ def test_idx_enrollment_of_question_and_google_authenticator(idx: Setup, page: A
     page.wait_for_selector(".qrcode, img[class*=qrcode], .qrcode-image")
     screen(page, "idx enroll google authenticator")
     page.click("a.cannot-scan-link, a:has-text(\"Can't scan?\")")
-    secret = page.wait_for_selector(".shared-key, [data-se=shared-key], .secret-key").inner_text().strip()
-    page.click("input[type=submit]")  # Next: to the code
+    secret = page.wait_for_selector(".shared-secret").inner_text().strip()
+    page.click("a.google-authenticator-next")
     page.wait_for_selector("input[name='credentials.passcode']")
     screen(page, "idx enroll google authenticator code")
     now = parse_instant(httpx.get(f"{idx.url}/_mock/clock").json()["now"])
     page.fill("input[name='credentials.passcode']", pyotp.TOTP(secret.replace(" ", "")).at(now))
-    page.click("input[type=submit]")
+    page.click("a.google-authenticator-verify")
     while True:
         page.wait_for_function("window.__outcome !== undefined || document.querySelector('[data-se=skip], .skip-all')")
         if page.evaluate("window.__outcome !== undefined"):
