@@ -273,3 +273,82 @@ def test_runtime_origins_are_in_the_state_dump(client: TestClient) -> None:
     client.post("/_mock/trusted-origins", json={"origin": "https://dump.example", "scopes": ["REDIRECT"]})
     rows = client.get("/_mock/state").json()["trustedOrigins"]
     assert [(r["origin"], r["scopes"]) for r in rows] == [("https://dump.example", ["REDIRECT"])]
+
+
+# --- Okta's Trusted Origins API (/api/v1/trustedOrigins) ---------------------------------------------
+
+SSWS = {"Authorization": "SSWS s3cret"}
+
+
+@pytest.fixture
+def admin():
+    with make_client(trusted_origins=f"{SPA}=CORS", admin_token="s3cret") as c:
+        yield c
+
+
+def test_okta_api_needs_the_api_token(admin: TestClient) -> None:
+    refused = admin.get("/api/v1/trustedOrigins")
+    assert refused.status_code == 401 and refused.json()["errorCode"] == "E0000011"
+
+
+def test_okta_api_create_get_list_replace_deactivate_delete(admin: TestClient) -> None:
+    body = {"name": "Widget app", "origin": "https://widget.example", "scopes": [{"type": "CORS"}]}
+    created = admin.post("/api/v1/trustedOrigins", json=body, headers=SSWS)
+    assert created.status_code == 200, created.text
+    origin = created.json()
+    assert origin["id"].startswith("tos") and origin["status"] == "ACTIVE"
+    assert origin["scopes"] == [{"type": "CORS"}] and origin["name"] == "Widget app"
+    assert origin["_links"]["self"]["href"] == f"{BASE}/api/v1/trustedOrigins/{origin['id']}"
+    assert origin["_links"]["deactivate"]["hints"]["allow"] == ["POST"]
+    assert preflight(admin, "/api/v1/authn", "https://widget.example").status_code == 200
+
+    fetched = admin.get(f"/api/v1/trustedOrigins/{origin['id']}", headers=SSWS).json()
+    assert fetched["origin"] == "https://widget.example"
+    listed = admin.get("/api/v1/trustedOrigins", headers=SSWS).json()
+    assert [o["origin"] for o in listed] == [SPA, "https://widget.example"]
+    assert [o["origin"] for o in admin.get("/api/v1/trustedOrigins", params={"q": "widget"}, headers=SSWS).json()] == [
+        "https://widget.example"
+    ]
+
+    replaced = admin.put(
+        f"/api/v1/trustedOrigins/{origin['id']}",
+        json={"name": "Widget app", "origin": "https://widget.example", "scopes": [{"type": "REDIRECT"}]},
+        headers=SSWS,
+    )
+    assert replaced.status_code == 200 and replaced.json()["scopes"] == [{"type": "REDIRECT"}]
+    assert preflight(admin, "/api/v1/authn", "https://widget.example").status_code == 403
+
+    admin.put(f"/api/v1/trustedOrigins/{origin['id']}", json=body, headers=SSWS)
+    off = admin.post(f"/api/v1/trustedOrigins/{origin['id']}/lifecycle/deactivate", headers=SSWS)
+    assert off.status_code == 200 and off.json()["status"] == "INACTIVE" and "activate" in off.json()["_links"]
+    assert preflight(admin, "/api/v1/authn", "https://widget.example").status_code == 403
+    on = admin.post(f"/api/v1/trustedOrigins/{origin['id']}/lifecycle/activate", headers=SSWS)
+    assert on.json()["status"] == "ACTIVE"
+    assert preflight(admin, "/api/v1/authn", "https://widget.example").status_code == 200
+
+    assert admin.delete(f"/api/v1/trustedOrigins/{origin['id']}", headers=SSWS).status_code == 204
+    gone = admin.get(f"/api/v1/trustedOrigins/{origin['id']}", headers=SSWS)
+    assert gone.status_code == 404 and gone.json()["errorCode"] == "E0000007"
+    assert preflight(admin, "/api/v1/authn", "https://widget.example").status_code == 403
+
+
+def test_okta_api_errors(admin: TestClient) -> None:
+    duplicate = admin.post(
+        "/api/v1/trustedOrigins", json={"name": "x", "origin": SPA, "scopes": [{"type": "CORS"}]}, headers=SSWS
+    )
+    assert duplicate.status_code == 400 and duplicate.json()["errorCode"] == "E0000001"
+    assert "already exists" in duplicate.json()["errorCauses"][0]["errorSummary"]
+    no_scopes = admin.post("/api/v1/trustedOrigins", json={"name": "x", "origin": "https://x.example"}, headers=SSWS)
+    assert no_scopes.status_code == 400 and no_scopes.json()["errorCode"] == "E0000001"
+    bad_scope = admin.post(
+        "/api/v1/trustedOrigins",
+        json={"name": "x", "origin": "https://x.example", "scopes": [{"type": "IFRAME_EMBED"}]}, headers=SSWS,
+    )
+    assert bad_scope.status_code == 400
+    no_name = admin.post(
+        "/api/v1/trustedOrigins", json={"origin": "https://x.example", "scopes": [{"type": "CORS"}]}, headers=SSWS
+    )
+    assert no_name.status_code == 400 and "name" in no_name.json()["errorCauses"][0]["errorSummary"]
+    configured = admin.get("/api/v1/trustedOrigins", headers=SSWS).json()[0]
+    kept = admin.delete(f"/api/v1/trustedOrigins/{configured['id']}", headers=SSWS)
+    assert kept.status_code == 400 and "MOCKFINRA_TRUSTED_ORIGINS" in kept.text

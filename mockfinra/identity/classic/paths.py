@@ -24,6 +24,9 @@ FACTOR_QR = f"{USER_FACTORS}/{{fid}}/qr/{{token}}"
 
 SESSIONS = "/api/v1/sessions"
 
+TRUSTED_ORIGINS = "/api/v1/trustedOrigins"
+TRUSTED_ORIGIN = f"{TRUSTED_ORIGINS}/{{id}}"
+
 
 def verify_path(factor_id: str) -> str:
     return FACTOR_VERIFY.format(fid=factor_id)

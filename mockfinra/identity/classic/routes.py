@@ -7,6 +7,7 @@ from mockfinra.identity.classic import (
     factors_routes,
     recovery_routes,
     sessions_routes,
+    trusted_origins_routes,
     users_routes,
 )
 
@@ -16,3 +17,4 @@ router.include_router(sessions_routes.router)
 router.include_router(authn_routes.router)
 router.include_router(recovery_routes.router)
 router.include_router(factors_routes.router)
+router.include_router(trusted_origins_routes.router)
