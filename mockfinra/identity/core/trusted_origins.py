@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 __all__ = ["SCOPES", "OriginEntry", "OriginProblem", "Scope", "normalise_origin", "parse_entry"]
 
 
-
 class OriginProblem(Exception):
     """Why a trusted-origin request cannot be done. `kind`: invalid, duplicate, not_found or configured."""
 
