@@ -18,6 +18,7 @@ from mockfinra.context import Context
 from mockfinra.error_responses import error_response, generic_error
 from mockfinra.errors import OKTA_ERRORS, MockfinraError, surface_for
 from mockfinra.links import SITE_PREFIXES
+from mockfinra.middleware.cors import Cors
 from mockfinra.middleware.cross_site import CrossSiteGuard
 from mockfinra.middleware.health import HealthProbes
 from mockfinra.middleware.host_allowlist import HostAllowList
@@ -99,9 +100,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=TEMPLATES_DIR / "static"), name="static")
 
     # add_middleware wraps: the last added runs first. So: the time header and the security headers on every
-    # response (refusals included), the health probes (on the event loop, before any host rule), the Host
-    # allow-list, the header count and target length, dispatch by host, the cross-site refusal (on the dispatched path), one bounded read of the
-    # body (size limit and JSON text), and innermost the 500 that keeps the connection.
+    # response (refusals included), the health probes (on the event loop, before any host rule), CORS
+    # (preflights answered, untrusted origins refused), the Host allow-list, the header count and target
+    # length, dispatch by host, the cross-site refusal (on the dispatched path), one bounded read of the body
+    # (size limit and JSON text), and innermost the 500 that keeps the connection.
     app.add_middleware(UnexpectedErrors)
     app.add_middleware(RequestBody, max_bytes=settings.max_body_bytes)
     app.add_middleware(CrossSiteGuard)
@@ -110,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         RequestHeadLimits, max_header_count=settings.max_header_count, max_target_bytes=settings.max_request_line_bytes
     )
+    app.add_middleware(Cors, ctx=ctx)
     app.add_middleware(HealthProbes, is_ready=lambda: ctx.ready)
     app.add_middleware(SecurityHeaders, settings=settings)
     app.add_middleware(MockTimeHeader, clock=ctx.clock)

@@ -41,6 +41,17 @@ def _check_smtp_url(value: str | None) -> str | None:
 SmtpUrl = Annotated[str | None, AfterValidator(_check_smtp_url)]
 
 
+def _check_trusted_origins(value: list[str]) -> list[str]:
+    from mockfinra.origins import parse_entry
+
+    for entry in value:
+        parse_entry(entry)  # ValueError → a settings validation error naming trusted_origins
+    return value
+
+
+TrustedOriginList = Annotated[list[str], NoDecode, BeforeValidator(_split_csv), AfterValidator(_check_trusted_origins)]
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MOCKFINRA_", extra="ignore", validate_default=True)
 
@@ -181,9 +192,11 @@ class Settings(BaseSettings):
         default=True,
         description="an enrolling user must set up the security question (FINRA: 'answer the security questions')",
     )
-    trusted_origins: CsvList = Field(
+    trusted_origins: TrustedOriginList = Field(
         default=[],
-        description="extra origins sessionCookieRedirect may redirect to (loopback and the mock itself always are)",
+        description="trusted origins, comma-separated: ORIGIN (CORS and REDIRECT) or ORIGIN=CORS, ORIGIN=REDIRECT, "
+        "ORIGIN=CORS+REDIRECT; CORS lets a page there call the sign-in APIs from the browser, REDIRECT lets "
+        "sessionCookieRedirect send the browser there (loopback and the mock itself always are)",
     )
 
     # --- out-of-band factors and the outbox (issue: phone and push) ----------------------------

@@ -42,6 +42,9 @@ USER_CHANGE_QUESTION = f"{USER_CREDENTIALS}/change_recovery_question"
 
 SESSIONS = "/api/v1/sessions"
 
+TRUSTED_ORIGINS = "/api/v1/trustedOrigins"
+TRUSTED_ORIGIN = f"{TRUSTED_ORIGINS}/{{id}}"
+
 
 def verify_path(factor_id: str) -> str:
     return FACTOR_VERIFY.format(fid=factor_id)

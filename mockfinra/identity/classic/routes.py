@@ -7,6 +7,7 @@ from mockfinra.identity.classic import (
     factors_routes,
     recovery_routes,
     sessions_routes,
+    trusted_origins_routes,
     user_credentials_routes,
     user_factors_routes,
     users_routes,
@@ -20,3 +21,4 @@ router.include_router(recovery_routes.router)
 router.include_router(factors_routes.router)
 router.include_router(user_factors_routes.router)
 router.include_router(user_credentials_routes.router)
+router.include_router(trusted_origins_routes.router)

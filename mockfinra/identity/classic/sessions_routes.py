@@ -26,6 +26,7 @@ from mockfinra.identity.core.sessions import (
     refresh_session,
     start_session,
 )
+from mockfinra.identity.core.trusted_origins import trusted_origins_for
 from mockfinra.links import SITE_PREFIXES, Links
 from mockfinra.security import new_token
 from mockfinra.store.sessions import WebSession
@@ -97,7 +98,9 @@ def _own_origins(request: Request) -> list[str]:
 def _cookie_redirect(request: Request, ctx: Context, token: str | None, redirect_url: str | None) -> Response:
     """Check the target first (a refused redirect leaves the token usable), then redeem and set `sid`."""
     target = (redirect_url or "").strip() or Links(request).url("/")
-    refusal = redirect_refusal(target, _own_origins(request), ctx.settings.trusted_origins)
+    with ctx.store.transaction() as db:
+        trusted = trusted_origins_for(ctx, db, "REDIRECT")
+    refusal = redirect_refusal(target, _own_origins(request), trusted)
     if refusal is not None:
         raise ClientError(400, f"Refusing to redirect: {refusal}", "untrusted_redirect")
     if not token:

@@ -136,7 +136,7 @@ def redirect_refusal(url: str, own_origins: Iterable[str], trusted_origins: Iter
     """Why `url` is not a trusted redirect target, or None when it is.
 
     Trusted: the mock's own origins, any loopback origin (localhost, 127.0.0.0/8, [::1], any port or
-    scheme) and the configured `trusted_origins` (exact scheme, host and port).
+    scheme) and the origins trusted for REDIRECT (exact scheme, host and port; see `trusted_origins`).
     """
     target = origin_of(url)
     if target is None:
@@ -148,6 +148,6 @@ def redirect_refusal(url: str, own_origins: Iterable[str], trusted_origins: Iter
         return None
     scheme, host, port = target
     return (
-        f"redirectUrl {scheme}://{host}:{port} is not a trusted origin. Add it to "
-        "MOCKFINRA_TRUSTED_ORIGINS (comma-separated) to allow it."
+        f"redirectUrl {scheme}://{host}:{port} is not a trusted origin. Add it with the REDIRECT scope "
+        "(MOCKFINRA_TRUSTED_ORIGINS, or POST /_mock/trusted-origins) to allow it."
     )
