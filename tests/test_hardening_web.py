@@ -134,12 +134,16 @@ def test_cross_site_form_posts_to_pages_are_refused(client: TestClient) -> None:
 
 
 def test_okta_api_is_not_subject_to_the_page_rule(client: TestClient) -> None:
+    """Cross-origin calls to the Okta API are governed by trusted origins (CORS), not by the page rule."""
+    added = client.post("/_mock/trusted-origins", json={"origin": "http://localhost:3000", "scopes": ["CORS"]})
+    assert added.status_code == 201, added.text
     response = client.post(
         "/api/v1/authn",
         json={"username": "trace.analyst@example.com", "password": "Ntf-Demo-2026"},
         headers={"origin": "http://localhost:3000"},
     )
     assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == "http://localhost:3000"
 
 
 # --- security headers -----------------------------------------------------------------------------------
