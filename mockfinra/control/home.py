@@ -24,6 +24,10 @@ def home_page(request: Request) -> HTMLResponse:
         cards = user_cards(ctx, db)
     invited = next((c for c in cards if c.status_code == "PROVISIONED"), None)
     ready = [c for c in cards if c.status_code == "ACTIVE" and c.password.value and any(q.value for q in c.questions)]
+    # the simplest TRACE user for the download script, another one to lock out
+    traders = sorted((c for c in ready if "TRACE" in c.entitlements), key=lambda c: len(c.entitlements))
+    analyst = traders[0] if traders else (ready[0] if ready else None)
+    locker = next((c for c in ready if c is not analyst), analyst)
     return render(
         request,
         "mock/home.html",
@@ -35,6 +39,6 @@ def home_page(request: Request) -> HTMLResponse:
         clock_steps=CLOCK_STEPS,
         eras=era_choices(ctx),
         invited=invited,
-        analyst=next((c for c in ready if "TRACE" in c.entitlements), ready[0] if ready else None),
-        locker=ready[1] if len(ready) > 1 else (ready[0] if ready else None),
+        analyst=analyst,
+        locker=locker,
     )
