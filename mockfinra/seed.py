@@ -69,8 +69,9 @@ def read_seed(path: Path) -> list[SeedUser]:
 def load_seed(ctx: Context, base_url: str | None = None) -> int:
     """Create the seed users in one transaction; returns how many.
 
-    Each PROVISIONED user is sent the invitation (the activation email), its link on `base_url` (the MFA
-    service's origin as the caller's request saw it), else on the configured server address.
+    Each PROVISIONED user is sent the invitation (the activation email; unless `seed_invitations` is off),
+    its link on `base_url` (the MFA service's origin as the caller's request saw it), else on the configured
+    server address.
     """
     specs = read_seed(ctx.settings.seed)
     origin = (base_url or server_url(ctx.settings)).rstrip("/")
@@ -80,7 +81,7 @@ def load_seed(ctx: Context, base_url: str | None = None) -> int:
                 created = provision_user(ctx, db, spec, hash_cost=SEED_HASH_COST)
                 user = created["user"]
                 user.profile_extra.update(spec.profile)
-                if created["activationToken"]:
+                if created["activationToken"] and ctx.settings.seed_invitations:
                     db.flush()
                     send_invitation(ctx, db, user, f"{origin}{WELCOME_PATH.format(token=created['activationToken'])}")
             except MockfinraError as error:

@@ -104,3 +104,12 @@ def test_cli_users_add_without_a_password_sends_the_invitation() -> None:
         found = httpx.get(f"{server.url}/_mock/messages", params={"to": "cli.invitee@example.com"}).json()
         assert [m["meta"]["kind"] for m in found] == ["activation"]
         assert found[0]["link"].startswith(f"{server.url}/welcome/") and found[0]["html"]
+
+
+def test_seed_invitations_can_be_turned_off() -> None:
+    with TestClient(create_app(Settings.for_tests(seed_invitations=False))) as client:
+        assert invitations(client) == []
+        assert client.post("/_mock/reset", json={}).status_code == 200
+        assert invitations(client) == []
+        assert client.get("/_mock/users/invited.user@example.com/totp").status_code == 404  # the user is there
+        assert any(u["login"] == INVITED for u in client.get("/_mock/state").json()["users"])

@@ -20,7 +20,7 @@ from tests.conftest import TEST_DATA
 
 
 def make_app(**overrides: Any) -> FastAPI:
-    return create_app(Settings.for_tests(seed=TEST_DATA / "seed-minimal.toml", **overrides))
+    return create_app(Settings.for_tests(seed=TEST_DATA / "seed-minimal.toml", seed_invitations=False, **overrides))
 
 
 @pytest.fixture
