@@ -89,7 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="mockfinra",
         version=__version__,
         lifespan=lifespan,
-        docs_url="/_mock/docs",
+        docs_url=None,  # served from the package by mockfinra/control/docs.py (offline)
         redoc_url=None,
         openapi_url="/_mock/openapi.json",
     )
@@ -127,6 +127,7 @@ def include_routers(app: FastAPI) -> None:
     from mockfinra.traqs import routes as traqs
 
     app.include_router(control.router, prefix="/_mock")
+    app.include_router(control.root_router)
     app.include_router(identity.router)
     app.include_router(traqs.router, prefix=SITE_PREFIXES["traqs"])
     app.include_router(download.apidownload_router, prefix=SITE_PREFIXES["apidownload"])

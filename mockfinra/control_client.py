@@ -96,7 +96,8 @@ def add_user(
     url: Optional[str] = URL_OPTION,
     token: Optional[str] = TOKEN_OPTION,
 ) -> None:
-    """Create a ready user (POST /_mock/users) and print its factors' secrets and activation link."""
+    """Create a ready user (POST /_mock/users) and print its factors' secrets and activation link; without
+    --password the user is PROVISIONED and the invitation email is sent."""
     factors: list[dict[str, Any]] = []
     if question or answer:
         factors.append({"factorType": "question", "question": question, "answer": answer})
@@ -106,13 +107,16 @@ def add_user(
         factors.append({"factorType": "sms", "phoneNumber": sms})
     spec: dict[str, Any] = {"login": login, "entitlements": entitlement, "factors": factors}
     spec.update({"password": password, "status": "ACTIVE"} if password else {"status": "PROVISIONED"})
-    created = _run(url, token, "POST", "/_mock/users", spec)
+    # Without a password the user is invited: the server emails the activation link (see the inbox).
+    created = _run(url, token, "POST", "/_mock/users" if password else "/_mock/users?sendEmail=true", spec)
     typer.echo(f"created {created['user']['login']} ({created['user']['status']}) id {created['user']['id']}")
     for factor in created.get("factors", []):
         secret = f" sharedSecret {factor['sharedSecret']}" if factor.get("sharedSecret") else ""
         typer.echo(f"  factor {factor['factorType']}/{factor['provider']} id {factor['id']}{secret}")
     if created.get("activationUrl"):
         typer.echo(f"  activation link: {created['activationUrl']}")
+    if created.get("invitationSent"):
+        typer.echo(f"  invitation emailed to {created['user']['profile']['email']} (see {base_url(url)}/_mock/inbox)")
 
 
 def totp_command(

@@ -224,6 +224,7 @@ def error_envelope(
         return Envelope(status, text.encode("utf-8"), "text/plain; charset=utf-8", dict(headers or {}))
     page = (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Error</title>"
+        "<link rel='icon' type='image/svg+xml' href='/favicon.ico'>"
         "<link rel='stylesheet' href='/static/mockfinra.css'></head><body class='error-page'>"
         f"<main class='card'><h1>{status}</h1><p>{html.escape(message)}</p>"
         "<p><a href='/'>Back to sign-in</a></p></main></body></html>"

@@ -11,6 +11,9 @@ from pydantic import Field
 from mockfinra.context import Context
 from mockfinra.errors import MockfinraError, validation_error
 from mockfinra.identity.core.provisioning import UserSpec, parse_user_spec, provision_user
+from mockfinra.identity.core.users import send_invitation
+from mockfinra.identity.hosted import WELCOME_PATH
+from mockfinra.server_address import server_url
 from mockfinra.store.meta import get_meta, set_meta
 
 #: Seed passwords and answers are published in the seed file, so a slow hash protects nothing there;
@@ -63,14 +66,24 @@ def read_seed(path: Path) -> list[SeedUser]:
     return specs
 
 
-def load_seed(ctx: Context) -> int:
-    """Create the seed users in one transaction; returns how many."""
+def load_seed(ctx: Context, base_url: str | None = None) -> int:
+    """Create the seed users in one transaction; returns how many.
+
+    Each PROVISIONED user is sent the invitation (the activation email; unless `seed_invitations` is off),
+    its link on `base_url` (the MFA service's origin as the caller's request saw it), else on the configured
+    server address.
+    """
     specs = read_seed(ctx.settings.seed)
+    origin = (base_url or server_url(ctx.settings)).rstrip("/")
     with ctx.store.transaction() as db:
         for index, spec in enumerate(specs):
             try:
                 created = provision_user(ctx, db, spec, hash_cost=SEED_HASH_COST)
-                created["user"].profile_extra.update(spec.profile)
+                user = created["user"]
+                user.profile_extra.update(spec.profile)
+                if created["activationToken"] and ctx.settings.seed_invitations:
+                    db.flush()
+                    send_invitation(ctx, db, user, f"{origin}{WELCOME_PATH.format(token=created['activationToken'])}")
             except MockfinraError as error:
                 raise SeedError(f"seed file {ctx.settings.seed}: users[{index}] ({spec.login}): {error}") from None
         set_meta(db, "seeded", str(ctx.settings.seed))
@@ -87,8 +100,9 @@ def load_initial_state(ctx: Context) -> None:
     ctx.ready = True
 
 
-def reset_state(ctx: Context) -> int:
-    """Wipe everything, reset the clock and reload the seed. Not ready while it runs."""
+def reset_state(ctx: Context, base_url: str | None = None) -> int:
+    """Wipe everything, reset the clock and reload the seed (its invitations sent again, links on
+    `base_url`). Not ready while it runs."""
     ctx.ready = False
     try:
         ctx.clock.reset()
@@ -96,7 +110,7 @@ def reset_state(ctx: Context) -> int:
         ctx.store.wipe()
         for hook in list(ctx.resources.get("reset_hooks", [])):
             hook(ctx)
-        return load_seed(ctx)
+        return load_seed(ctx, base_url)
     finally:
         ctx.ready = True
 

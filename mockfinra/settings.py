@@ -66,6 +66,10 @@ class Settings(BaseSettings):
         default=DATA_DIR / "seed.toml",
         description="seed file (TOML) loaded at first start and by POST /_mock/reset",
     )
+    seed_invitations: bool = Field(
+        default=True,
+        description="email the seed's PROVISIONED users their invitation when the seed is loaded (first start, reset)",
+    )
     admin_token: str | None = Field(default=None, description="when set, /_mock and the Users API require it")
     max_body_bytes: int = Field(default=1_048_576, description="larger request bodies get 413")
     log_level: str = Field(default="warning", description="uvicorn log level")

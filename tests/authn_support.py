@@ -36,6 +36,7 @@ def app_client(**overrides: Any) -> Iterator[TestClient]:
         "seed": TEST_DATA / "seed-minimal.toml",
         "clock_start": T0,
         "clock_frozen": True,
+        "seed_invitations": False,  # an empty outbox: the seeded invitation is tested in test_emails.py
     }
     values.update(overrides)
     with TestClient(create_app(Settings.for_tests(**values)), base_url=BASE) as client:

@@ -20,7 +20,7 @@ from tests.conftest import TEST_DATA
 
 
 def make_app(**overrides: Any) -> FastAPI:
-    return create_app(Settings.for_tests(seed=TEST_DATA / "seed-minimal.toml", **overrides))
+    return create_app(Settings.for_tests(seed=TEST_DATA / "seed-minimal.toml", seed_invitations=False, **overrides))
 
 
 @pytest.fixture
@@ -76,6 +76,8 @@ def test_list_newest_first_with_extracted_code_and_link(app: FastAPI, client: Te
         "to": "alice@example.com",
         "subject": "Welcome",
         "body": "Activate: http://127.0.0.1:8400/welcome/abc123.",
+        "text": "Activate: http://127.0.0.1:8400/welcome/abc123.",
+        "html": None,
         "code": None,
         "link": "http://127.0.0.1:8400/welcome/abc123",
         "createdAt": "2026-03-02T14:30:00.000Z",

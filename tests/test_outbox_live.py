@@ -152,7 +152,7 @@ def test_open_streams_and_long_polls_do_not_hold_up_shutdown() -> None:
     def long_poll() -> None:
         try:
             with httpx.Client(base_url=server.url, timeout=30) as client:
-                client.get("/_mock/messages", params={"wait": 60})
+                client.get("/_mock/messages", params={"wait": 60, "channel": "sms"})
         except httpx.HTTPError:
             pass
         ended.append("poll")

@@ -60,7 +60,7 @@ def sink() -> Iterator[tuple[Sink, int]]:
 
 
 def run_app(**overrides: Any) -> tuple[FastAPI, TestClient]:
-    app = create_app(Settings.for_tests(seed=TEST_DATA / "seed-minimal.toml", **overrides))
+    app = create_app(Settings.for_tests(seed=TEST_DATA / "seed-minimal.toml", seed_invitations=False, **overrides))
     return app, TestClient(app)
 
 

@@ -21,7 +21,7 @@ LOCKABLE = "solo.user@example.com"
 
 
 def make_client(**overrides: Any) -> TestClient:
-    settings = Settings.for_tests(seed=TEST_DATA / "seed-minimal.toml", **overrides)
+    settings = Settings.for_tests(seed=TEST_DATA / "seed-minimal.toml", seed_invitations=False, **overrides)
     return TestClient(create_app(settings), base_url=BASE)
 
 

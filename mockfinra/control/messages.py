@@ -43,6 +43,8 @@ class MessageOut(BaseModel):
     to: str
     subject: str | None
     body: str
+    text: str
+    html: str | None
     code: str | None
     link: str | None
     createdAt: str

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from mockfinra.control import messages, ntf_window, phone_page, push, system, trusted_origins, users
+from mockfinra.control import docs, home, inbox, messages, ntf_window, phone_page, push, system, trusted_origins, users
 
 router = APIRouter()
 router.include_router(system.router)
@@ -12,3 +12,11 @@ router.include_router(push.router)
 router.include_router(phone_page.router)
 router.include_router(ntf_window.router)
 router.include_router(trusted_origins.router)
+router.include_router(docs.router)
+router.include_router(inbox.router)
+# `GET /_mock` itself (a sub-router cannot have an empty prefix and path)
+router.add_api_route("", home.home_page, methods=["GET"], include_in_schema=False)
+
+#: routes at the root of every site (the favicon)
+root_router = APIRouter()
+root_router.include_router(docs.favicon_router)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import APIRouter, Body, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
@@ -15,6 +15,7 @@ from mockfinra.context import Context
 from mockfinra.deps import get_context
 from mockfinra.eras import PROFILES
 from mockfinra.errors import ClientError
+from mockfinra.links import Links
 from mockfinra.seed import reset_state
 from mockfinra.store.base import STATE_VERSION
 
@@ -36,9 +37,10 @@ def ready(ctx: Context = Depends(get_context)) -> JSONResponse:
 
 
 @router.post("/reset", dependencies=[Depends(require_admin)])
-def reset(ctx: Context = Depends(get_context)) -> dict[str, Any]:
-    """Wipe every table, put the clock back to its configured start and reload the seed."""
-    users = reset_state(ctx)
+def reset(request: Request, ctx: Context = Depends(get_context)) -> dict[str, Any]:
+    """Wipe every table, put the clock back to its configured start and reload the seed (the seeded
+    PROVISIONED users are sent their invitation again)."""
+    users = reset_state(ctx, Links(request).base("mfa"))
     return {"reset": True, "users": users, "clock": ctx.clock.snapshot()}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from mockfinra.admin import require_admin
@@ -13,6 +13,8 @@ from mockfinra.context import Context
 from mockfinra.deps import get_context
 from mockfinra.errors import ClientError
 from mockfinra.identity.core.provisioning import parse_user_spec, provision_user
+from mockfinra.identity.core.users import send_invitation
+from mockfinra.identity.hosted import WELCOME_PATH
 from mockfinra.links import Links
 from mockfinra.store.users import Factor, User, find_user_by_login
 
@@ -39,17 +41,30 @@ def user_summary(user: User) -> dict[str, Any]:
 
 
 @router.post("", status_code=201)
-def create_user(request: Request, raw: Any = Body(...), ctx: Context = Depends(get_context)) -> JSONResponse:
+def create_user(
+    request: Request,
+    raw: Any = Body(...),
+    send_email: bool = Query(
+        False, alias="sendEmail", description="send a PROVISIONED user the invitation email (as Okta's activate)"
+    ),
+    ctx: Context = Depends(get_context),
+) -> JSONResponse:
     """Create a ready user with factors. 201 with the user, each factor's id and secret and, for a
-    PROVISIONED user, the activation link."""
+    PROVISIONED user, the activation link (also emailed to the user with `?sendEmail=true`)."""
     spec = parse_user_spec(raw)
+    links = Links(request)
     with ctx.store.transaction() as db:
         result = provision_user(ctx, db, spec)
+        token = result["activationToken"]
+        url = links.url(WELCOME_PATH.format(token=token)) if token else None
+        if url and send_email:
+            db.flush()
+            send_invitation(ctx, db, result["user"], url)
         body: dict[str, Any] = {"user": user_summary(result["user"]), "factors": result["factors"]}
-    token = result["activationToken"]
     if token:
         body["activationToken"] = token
-        body["activationUrl"] = Links(request).url("/welcome/" + token)
+        body["activationUrl"] = url
+        body["invitationSent"] = send_email
     return JSONResponse(body, status_code=201)
 
 

@@ -13,7 +13,7 @@ from mockfinra.middleware.headers import header as _header
 from mockfinra.settings import Settings
 
 #: paths that every site answers itself, whatever host a request came on
-SHARED_PREFIXES = ("/_mock", "/static")
+SHARED_PREFIXES = ("/_mock", "/static", "/favicon.ico")
 
 
 #: a Host header: a name, an IPv4 address or a bracketed IPv6 address, and an optional port (RFC 9110 §7.2)

@@ -53,6 +53,7 @@ def snapshot(message: Message) -> dict[str, Any]:
         "to": message.to,
         "subject": message.subject,
         "body": message.body,
+        "html": message.html,
         "code": message.code,
         "link": message.link,
         "meta": dict(message.meta or {}),
@@ -68,6 +69,9 @@ def to_json(message: dict[str, Any]) -> dict[str, Any]:
         "to": message["to"],
         "subject": message["subject"],
         "body": message["body"],
+        # additive: an email's parts (`text` is `body`; `html` is None when there is no HTML part)
+        "text": message["body"],
+        "html": message.get("html"),
         "code": message["code"],
         "link": message["link"],
         "createdAt": isoformat_z(message["created_at"]),
@@ -84,11 +88,12 @@ def record(
     to: str,
     body: str,
     subject: str | None = None,
+    html: str | None = None,
     code: str | None = None,
     link: str | None = None,
     meta: dict[str, Any] | None = None,
 ) -> Message:
-    """Capture one message. `code`/`link` default to what the body holds.
+    """Capture one message. `code`/`link` default to what the body holds; `html` is an email's HTML part.
 
     After the transaction commits (never if it rolls back): waiters wake, SMS and voice calls are logged
     on `mockfinra.outbox`, and an email goes to the SMTP relay when one is configured.
@@ -108,6 +113,7 @@ def record(
         to_key=address_key(to),
         subject=subject,
         body=body,
+        html=html,
         code=code if code is not None else extract_code(body),
         link=link if link is not None else extract_link(body),
         meta=dict(meta or {}),

@@ -26,7 +26,7 @@ IDLE_SECONDS = 5.0
 
 
 def build_email(message: dict[str, Any], sender: str) -> EmailMessage:
-    """Plain-text email for one captured message; `Date` is the mock time it was recorded at."""
+    """The email for one captured message (text, and HTML as an alternative when it has one); `Date` is the mock time it was recorded at."""
     from email.message import EmailMessage
     from email.utils import format_datetime
 
@@ -40,6 +40,8 @@ def build_email(message: dict[str, Any], sender: str) -> EmailMessage:
     email["Message-ID"] = f"<{message['id']}@{domain}>"
     email["X-Mockfinra-Message-Id"] = message["id"]
     email.set_content(message["body"])
+    if message.get("html"):
+        email.add_alternative(message["html"], subtype="html")
     return email
 
 

@@ -26,6 +26,8 @@ class Message(Base):
     to_key: Mapped[str] = mapped_column(String(255), index=True, default="")
     subject: Mapped[str | None] = mapped_column(Text, nullable=True)
     body: Mapped[str] = mapped_column(Text)
+    #: an email's HTML part (`body` is its text part); None for SMS, calls, pushes and plain-text emails
+    html: Mapped[str | None] = mapped_column(Text, nullable=True)
     code: Mapped[str | None] = mapped_column(String(32), nullable=True)
     link: Mapped[str | None] = mapped_column(Text, nullable=True)
     meta: Mapped[dict[str, Any]] = mapped_column(JsonDict, default=dict)

@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from mockfinra.clock import isoformat_z
 from mockfinra.errors import OktaError, invalid_state, invalid_token, validation_error
 from mockfinra.identity.core import lockout, phones
 from mockfinra.identity.core.authn import AuthnResult
@@ -173,33 +172,11 @@ def issue_link(
 def send_link(
     ctx: Context, db: Session, user: User, recovery_type: str, relay_state: str | None, base_url: str
 ) -> None:
-    from mockfinra.outbox.messages import record
+    from mockfinra.outbox import emails
 
     link, expires = issue_link(ctx, db, user, recovery_type, relay_state, base_url)
-    greeting = f"Hello {user.first_name}," if user.first_name else "Hello,"
-    if recovery_type == "PASSWORD":
-        subject = "Reset your NASDAQ MFA password (NTF)"
-        action = "A password reset was requested for your NASDAQ MFA account. To choose a new password"
-    else:
-        subject = "Unlock your NASDAQ MFA account (NTF)"
-        action = "An account unlock was requested for your NASDAQ MFA account. To unlock it"
-    body = (
-        f"{greeting}\n\n{action}, open the link below:\n\n{link}\n\n"
-        f"This link can be used once and expires at {isoformat_z(expires)}.\n\n"
-        "If you did not ask for this, ignore this email.\n\n"
-        "-- NASDAQ MFA service (NTF), emulated by mockfinra\n"
-    )
-    record(
-        db,
-        ctx.clock,
-        ctx.outbox,
-        channel="email",
-        to=user.email,
-        subject=subject,
-        body=body,
-        link=link,
-        meta={"kind": f"recovery-{recovery_type.lower()}", "userId": user.id},
-    )
+    email = emails.recovery_link(user.first_name, recovery_type, link, expires)
+    emails.send(db, ctx.clock, ctx.outbox, user.email, email, meta={"userId": user.id})
 
 
 def _challenge(ctx: Context, db: Session, state_token: str, factor: str) -> Handle:
@@ -367,7 +344,7 @@ def send_challenge(ctx: Context, db: Session, state_token: str, method: str) -> 
 
 def _send_email_code(ctx: Context, db: Session, handle: Handle) -> None:
     """A code by email (kept for an unknown user too, never sent)."""
-    from mockfinra.outbox.messages import record
+    from mockfinra.outbox import emails
 
     code = phones.new_code()
     phones.store_code(ctx, handle.txn.data, code, PURPOSE)
@@ -375,26 +352,8 @@ def _send_email_code(ctx: Context, db: Session, handle: Handle) -> None:
     if user is None:
         return
     unlock = handle.txn.recovery_type == "UNLOCK"
-    subject = "Unlock your NASDAQ MFA account (NTF)" if unlock else "Reset your NASDAQ MFA password (NTF)"
-    greeting = f"Hello {user.first_name}," if user.first_name else "Hello,"
-    body = (
-        f"{greeting}\n\nYour verification code is {code}\n\n"
-        f"Enter it to {'unlock your account' if unlock else 'reset your password'}. "
-        f"It expires in {ctx.settings.otp_ttl_seconds // 60} minutes.\n\n"
-        "If you did not ask for this, ignore this email.\n\n"
-        "-- NASDAQ MFA service (NTF), emulated by mockfinra\n"
-    )
-    record(
-        db,
-        ctx.clock,
-        ctx.outbox,
-        channel="email",
-        to=user.email,
-        subject=subject,
-        body=body,
-        code=code,
-        meta={"kind": f"recovery-{(handle.txn.recovery_type or '').lower()}-code", "userId": user.id},
-    )
+    email = emails.recovery_code(user.first_name, unlock, code, ctx.settings.otp_ttl_seconds // 60)
+    emails.send(db, ctx.clock, ctx.outbox, user.email, email, meta={"userId": user.id})
 
 
 def verify_challenge(ctx: Context, db: Session, state_token: str, passcode: str | None) -> AuthnResult | RecoveryResult:

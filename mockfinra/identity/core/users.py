@@ -12,7 +12,6 @@ from typing import Any, Callable, Iterable
 
 from sqlalchemy.orm import Session
 
-from mockfinra.clock import isoformat_z
 from mockfinra.context import Context
 from mockfinra.errors import validation_error
 from mockfinra.identity.core.passwords import policy_violations
@@ -346,31 +345,10 @@ def update_credentials(
 
 
 def send_invitation(ctx: Context, db: Session, user: User, activation_url: str) -> None:
-    """Capture the invitation email (the link is extracted into the message's `link`)."""
-    from mockfinra.outbox.messages import record
+    """Capture the invitation email, Okta's activation email (text and HTML, the link and its expiry)."""
+    from mockfinra.outbox import emails
 
     expires = user.activation_expires_at or ctx.clock.now() + ACTIVATION_TOKEN_TTL
-    greeting = f"Hello {user.first_name}," if user.first_name else "Hello,"
-    body = (
-        f"{greeting}\n\n"
-        "An account has been created for you on the NASDAQ MFA service, which protects FINRA TRAQS "
-        "and the reference-data API in the NTF (NASDAQ Testing Facility) environment.\n\n"
-        f"Your username is {user.login}\n\n"
-        "To activate your account, open the link below, choose a password and a security question, "
-        "and enroll a second factor:\n\n"
-        f"{activation_url}\n\n"
-        f"This link expires at {isoformat_z(expires)}.\n\n"
-        "-- NASDAQ MFA service (NTF), emulated by mockfinra\n"
-    )
-    record(
-        db,
-        ctx.clock,
-        ctx.outbox,
-        channel="email",
-        to=user.email,
-        subject="Welcome to the NASDAQ MFA service (NTF)",
-        body=body,
-        link=activation_url,
-        meta={"kind": "activation", "userId": user.id},
-    )
+    email = emails.activation(user.first_name, user.login, activation_url, expires)
+    emails.send(db, ctx.clock, ctx.outbox, user.email, email, meta={"userId": user.id})
 

@@ -103,30 +103,22 @@ class PushFactor(FactorKind):
     ) -> FactorOutcome:
         """Send the enrollment link by email or SMS (to `profile.phoneNumber`, else the mobile phone)."""
         from mockfinra.identity.core import phones
+        from mockfinra.outbox import emails
         from mockfinra.outbox.messages import record
 
         user = factor.user
         link = self._device_link(ctx, factor, user)
-        text = f"Open this link on your phone to set up Okta Verify for {ctx.settings.org_name}: {link}"
+        meta = {"purpose": "push-activation", "factorId": factor.id, "userId": user.id}
         if channel == "email":
-            to = user.email
-        else:
-            raw = given.profile.get("phoneNumber") or user.mobile_phone
-            try:
-                to = phones.settings_parse(ctx, raw).e164
-            except phones.PhoneNumberError as error:
-                raise validation_error("phoneNumber", [f"phoneNumber: {error}"]) from None
-        record(
-            db,
-            ctx.clock,
-            ctx.outbox,
-            channel="email" if channel == "email" else "sms",
-            to=to,
-            subject="Set up Okta Verify" if channel == "email" else None,
-            body=text,
-            link=link,
-            meta={"purpose": "push-activation", "factorId": factor.id, "userId": user.id},
-        )
+            emails.send(db, ctx.clock, ctx.outbox, user.email, emails.okta_verify_setup(user.first_name, link), meta)
+            return FactorOutcome.challenge("WAITING")
+        text = f"Open this link on your phone to set up Okta Verify for {ctx.settings.org_name}: {link}"
+        raw = given.profile.get("phoneNumber") or user.mobile_phone
+        try:
+            to = phones.settings_parse(ctx, raw).e164
+        except phones.PhoneNumberError as error:
+            raise validation_error("phoneNumber", [f"phoneNumber: {error}"]) from None
+        record(db, ctx.clock, ctx.outbox, channel="sms", to=to, body=text, link=link, meta=meta)
         return FactorOutcome.challenge("WAITING")
 
     def _device_link(self, ctx: Context, factor: Factor, user: User) -> str:
