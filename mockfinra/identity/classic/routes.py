@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from mockfinra.identity.classic import (
     authn_routes,
     factors_routes,
+    logs_routes,
     recovery_routes,
     sessions_routes,
     users_routes,
@@ -16,3 +17,4 @@ router.include_router(sessions_routes.router)
 router.include_router(authn_routes.router)
 router.include_router(recovery_routes.router)
 router.include_router(factors_routes.router)
+router.include_router(logs_routes.router)
