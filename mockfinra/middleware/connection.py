@@ -13,7 +13,7 @@ from typing import Any
 MAX_DEPTH = 8
 
 
-def find_transport(send: Any) -> asyncio.Transport | None:
+def find_transport(send: Any) -> Any:
     seen: set[int] = set()
     todo: list[tuple[Any, int]] = [(send, 0)]
     while todo:
@@ -23,8 +23,8 @@ def find_transport(send: Any) -> asyncio.Transport | None:
         seen.add(id(obj))
         owner = getattr(obj, "__self__", None)
         transport = getattr(owner, "transport", None)
-        if isinstance(transport, asyncio.BaseTransport):
-            return transport  # type: ignore[return-value]
+        if _is_transport(transport):
+            return transport  # type: ignore[no-any-return]
         for cell in getattr(obj, "__closure__", None) or ():
             try:
                 value = cell.cell_contents
@@ -38,7 +38,12 @@ def find_transport(send: Any) -> asyncio.Transport | None:
     return None
 
 
-async def close_connection(transport: asyncio.Transport, reset: bool = False) -> None:
+def _is_transport(value: Any) -> bool:
+    """asyncio's transports, and uvloop's (which do not subclass asyncio.BaseTransport)."""
+    return value is not None and all(callable(getattr(value, name, None)) for name in ("write", "close", "abort", "get_extra_info"))
+
+
+async def close_connection(transport: Any, reset: bool = False) -> None:
     """Close after what was written is flushed, or (`reset`) abort with a TCP RST. Then let the server see
     the connection lost, so it neither answers 500 nor logs an incomplete response."""
     if reset:
