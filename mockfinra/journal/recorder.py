@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -10,6 +11,8 @@ from typing import Any
 from mockfinra.context import Context
 from mockfinra.journal.masking import body_text, mask_form, mask_headers
 from mockfinra.store.journal import JournalEntry, clear, trim
+
+ENCODINGS = {"gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 
 RESOURCE_KEY = "journal.recorder"
 
@@ -52,13 +55,15 @@ class Recorder:
         self.version = 0
 
     def add(self, exchange: Exchange) -> int:
+        query = mask_form(exchange.query) if exchange.query else ""
+        url = exchange.url.split("?", 1)[0] + (f"?{query}" if query else "")
         row = JournalEntry(
             at=exchange.at,
             site=exchange.site,
             method=exchange.method,
             path=exchange.path,
-            query=mask_form(exchange.query) if exchange.query else "",
-            url=exchange.url,
+            query=query,
+            url=url,
             status=exchange.status,
             latency_ms=round(exchange.latency_ms, 3),
             user=exchange.user,
@@ -83,6 +88,9 @@ class Recorder:
     def _side(self, headers: list[tuple[str, str]], media: str, body: bytes, size: int, complete: bool) -> dict[str, Any]:
         kept = body[: self.body_limit]
         cut = size > len(kept)
+        encoding = next((v.strip().lower() for k, v in headers if k.lower() == "content-encoding"), "")
+        if encoding in ENCODINGS and kept:
+            kept, cut = _decoded(kept, ENCODINGS[encoding], self.body_limit, cut)
         text = body_text(media, kept, complete and not cut)
         side: dict[str, Any] = {"headers": mask_headers(headers), "mediaType": media, "size": size, "body": text}
         if cut:
@@ -96,6 +104,16 @@ class Recorder:
             count = clear(db)
         self.version += 1
         return count
+
+
+def _decoded(kept: bytes, wbits: int, limit: int, cut: bool) -> tuple[bytes, bool]:
+    """The decoded start of a compressed body (HAR's `content.text` is decoded), and whether it is cut."""
+    try:
+        inflater = zlib.decompressobj(wbits)
+        text = inflater.decompress(kept, limit + 1)
+    except zlib.error:
+        return b"", True
+    return text[:limit], cut or len(text) > limit or not inflater.eof
 
 
 def recorder(ctx: Context) -> Recorder:
