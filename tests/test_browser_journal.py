@@ -32,7 +32,7 @@ def test_the_journal_page_lists_requests_live(server: MockfinraServer, page: Any
     assert rows.count() == 1 and "/api/v1/authn" in rows.first.inner_text() and "401" in rows.first.inner_text()
     check_screen(page, "journal-one-request")
 
-    fault = httpx.post(f"{server.url}/_mock/faults", json={"site": "traqs", "status": 503}).json(, timeout=60)
+    fault = httpx.post(f"{server.url}/_mock/faults", json={"site": "traqs", "status": 503}, timeout=60).json()
     httpx.get(f"{server.url}/traqs/", timeout=60)  # recorded while the page waits: it appears without a reload
     page.wait_for_function("document.querySelectorAll('#entry-rows tr').length === 2")
     newest = rows.first.inner_text()

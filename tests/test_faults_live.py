@@ -18,14 +18,13 @@ from typing import Any
 import httpx
 import pytest
 
-#: the shared test machine can be slow; a fault test must not fail on httpx's 5 s default
-TIMEOUT = httpx.Timeout(60.0)
-
 from mockfinra.identity.oidc.refresh import issue_refresh_token
 from mockfinra.store.users import find_user_by_login
 from mockfinra.testing import MockfinraServer
 from tests.download_support import HANDLER, access_token, download_settings, query
 
+#: the shared test machine can be slow; a fault test must not fail on httpx's 5 s default
+TIMEOUT = httpx.Timeout(60.0)
 SCRIPT = Path(__file__).resolve().parent.parent / "examples" / "finra_refdata_download.py"
 COMPAT_DIR = Path(__file__).parent / "compat"
 
