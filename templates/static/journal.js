@@ -68,10 +68,31 @@
     return tr;
   }
 
+  function shown(value) {
+    return value === null || value === undefined || value === "" ? "–" : String(value);
+  }
+
+  function side(part) {
+    if (!part) return "–";
+    const headers = (part.headers || []).map(([name, value]) => `${name}: ${value}`).join("\n");
+    let body = part.body;
+    if (body === null || body === undefined) body = part.bodyOmitted ? `(body not kept: ${part.bodyOmitted}, ${part.size} bytes)` : "";
+    return [headers, body ? `\n${body}${part.bodyCut ? "\n(cut at the journal's limit)" : ""}` : ""].join("\n").trim() || "–";
+  }
+
   function showDetail(entry) {
     $("detail").hidden = false;
     $("detail-title").textContent = `#${entry.id} ${entry.method} ${entry.path}`;
-    $("detail-body").textContent = JSON.stringify(entry, null, 2);
+    const facts = [
+      ["Mock time", entry.time], ["URL", entry.url], ["Status", entry.status === 0 ? "no response" : entry.status],
+      ["Latency", `${entry.latency_ms} ms`], ["User", entry.user], ["Fault", entry.fault],
+    ];
+    const list = el("dl", {class: "facts"}, facts.map(([name, value]) => [el("dt", {text: name}), el("dd", {text: shown(value)})]));
+    $("detail-body").replaceChildren(
+      list,
+      el("h3", {text: "Request"}), el("pre", {text: side(entry.request)}),
+      el("h3", {text: "Response"}), el("pre", {text: side(entry.response)}),
+    );
   }
 
   function render() {
