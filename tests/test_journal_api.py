@@ -46,6 +46,8 @@ def test_an_entry_has_the_contract_fields_and_masks_secrets() -> None:
         assert redirect["id"] > authn["id"]
         assert client.get(f"/_mock/requests/{authn['id']}").json() == authn
         assert client.get("/_mock/requests/999999").status_code == 404
+        assert client.get("/_mock/requests/99999999999999999999999").status_code == 404
+        assert entries(client, since="99999999999999999999999") == []
 
 
 def test_pages_bodies_are_not_kept_and_the_control_plane_is_not_recorded() -> None:

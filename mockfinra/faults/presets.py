@@ -16,8 +16,8 @@ from mockfinra.faults.spec import FaultSpec
 class PresetOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
     preset: str
-    expires_in: float | None = Field(default=None, gt=0, alias="ttl")
-    times: int | None = Field(default=None, ge=1)
+    expires_in: float | None = Field(default=None, gt=0, le=10 * 365 * 86400, alias="ttl")
+    times: int | None = Field(default=None, ge=1, le=10**9)
     retry_after: int | None = Field(default=None, ge=0, le=86_400)
     delay_ms: int | None = Field(default=None, ge=0, le=600_000)
 

@@ -42,8 +42,8 @@ class FaultSpec(BaseModel):
     path: str | None = Field(default=None, description="glob on the path, with or without the site prefix")
     params: dict[str, str] = Field(default_factory=dict, description="exact query or form parameters")
     user: str | None = Field(default=None, description="login named by the request (Basic, bearer sub, username)")
-    skip: int = Field(default=0, ge=0, description="let this many matching requests through first")
-    times: int | None = Field(default=None, ge=1, description="then fire this many times; omitted: until removed")
+    skip: int = Field(default=0, ge=0, le=10**9, description="let this many matching requests through first")
+    times: int | None = Field(default=None, ge=1, le=10**9, description="then fire this many times; omitted: until removed")
     probability: float = Field(default=1.0, ge=0.0, le=1.0)
     # --- what happens -----------------------------------------------------------------------
     status: int | None = Field(default=None, ge=200, le=599)
@@ -54,10 +54,10 @@ class FaultSpec(BaseModel):
     page: Literal["maintenance"] | None = Field(default=None, description="HTML pages get this page")
     delay_ms: int | DelayRange | None = Field(default=None, description="ms, or {min, max} for a random delay")
     drop: bool | Literal["close", "reset"] | None = None
-    truncate_bytes: int | None = Field(default=None, ge=0)
+    truncate_bytes: int | None = Field(default=None, ge=0, le=2**40)
     slow: SlowBody | None = None
     # --- bookkeeping ------------------------------------------------------------------------
-    expires_in: float | None = Field(default=None, gt=0, alias="ttl", description="mock seconds until it expires")
+    expires_in: float | None = Field(default=None, gt=0, le=10 * 365 * 86400, alias="ttl", description="mock seconds until it expires")
     name: str | None = Field(default=None, max_length=200)
 
     @field_validator("method", mode="before")

@@ -15,6 +15,8 @@ from mockfinra.errors import ClientError
 from mockfinra.store.journal import JournalEntry
 
 SITES = ("mfa", "traqs", "apidownload", "download")
+#: larger ids than SQLite's INTEGER holds mean "after every entry"
+MAX_ID = 2**62
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ def build_filter(
     after_id = moment = None
     if since:
         if since.isdigit():
-            after_id = int(since)
+            after_id = min(int(since), MAX_ID)
         else:
             try:
                 moment = parse_instant(since)
@@ -109,4 +111,4 @@ def find_entries(db: Session, where: JournalFilter, size: int, limit: int | None
 
 
 def get_entry(db: Session, entry_id: int) -> JournalEntry | None:
-    return db.get(JournalEntry, entry_id)
+    return db.get(JournalEntry, entry_id) if 0 < entry_id <= MAX_ID else None

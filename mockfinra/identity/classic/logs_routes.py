@@ -42,8 +42,10 @@ def _instant(name: str, value: str | None) -> datetime | None:
     if value is None or value == "":
         return None
     try:
-        return parse_instant(value)
-    except ValueError:
+        moment = parse_instant(value)
+        moment - DEFAULT_WINDOW  # the default window must fit too
+        return moment
+    except (ValueError, OverflowError):
         raise OktaError(
             "E0000001", name, [f"{name}: The date format in your query is not recognized. Please enter dates "
                                "using ISO 8601 string format."]
