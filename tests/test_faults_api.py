@@ -66,7 +66,7 @@ def test_create_list_get_and_delete() -> None:
         ({"status": 500, "colour": "red"}, "colour"),
         ({"preset": "tea-break"}, "unknown"),
         ({"status": 503, "expires_in": 1e300}, "expires_in"),
-        ({"preset": "ntf-maintenance", "ttl": 1e300}, "expires_in"),
+        ({"preset": "ntf-maintenance", "ttl": 1e300}, "ttl"),
     ],
 )
 def test_bad_faults_get_a_clear_400(fault: dict[str, Any], says: str) -> None:
