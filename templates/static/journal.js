@@ -87,7 +87,7 @@
       ["Mock time", entry.time], ["URL", entry.url], ["Status", entry.status === 0 ? "no response" : entry.status],
       ["Latency", `${entry.latency_ms} ms`], ["User", entry.user], ["Fault", entry.fault],
     ];
-    const list = el("dl", {class: "facts"}, facts.map(([name, value]) => [el("dt", {text: name}), el("dd", {text: shown(value)})]));
+    const list = el("dl", {class: "facts"}, facts.flatMap(([name, value]) => [el("dt", {text: name}), el("dd", {text: shown(value)})]));
     $("detail-body").replaceChildren(
       list,
       el("h3", {text: "Request"}), el("pre", {text: side(entry.request)}),
