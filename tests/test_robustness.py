@@ -447,7 +447,7 @@ def _deep_cases(method: str, path: str, url: str, valid: dict[str, bytes]) -> It
 TRACEBACK_MARKERS = ("Traceback", 'File "/')
 
 #: the routes whose successful answer is not in the surface's usual format
-SUCCESS_TYPES = {"/_mock/phone": "text/html", "/_mock/messages/stream": "text/event-stream"}
+SUCCESS_TYPES = {"/_mock/phone": "text/html", "/_mock/requests/page": "text/html", "/_mock/messages/stream": "text/event-stream"}
 #: browser endpoints of the authorization server: an error they cannot redirect is a page
 BROWSER_ENDPOINTS = ("/oauth2/default/v1/authorize", "/oauth2/default/v1/logout")
 
