@@ -67,7 +67,13 @@ def _mask_json_text(text: str) -> str:
 
 
 def body_text(media: str, body: bytes, complete: bool) -> str | None:
-    """The body as kept: masked text, or None for pages and binary bodies."""
+    """The body as kept: masked text (lone surrogates replaced, so it can be stored), or None for pages and
+    binary bodies."""
+    text = _body_text(media, body, complete)
+    return None if text is None else text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _body_text(media: str, body: bytes, complete: bool) -> str | None:
     if not body:
         return ""
     if media == "text/html" or not _textual(media):

@@ -5,6 +5,7 @@ in the journal. Requests to the control plane and the static files are not recor
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -16,6 +17,8 @@ from mockfinra.journal.recorder import Exchange, recorder
 from mockfinra.middleware.exchange import is_own, media_type, named_user, site_of
 from mockfinra.middleware.faults import FAULT_SCOPE_KEY, FLUSH_SCOPE_KEY
 from mockfinra.middleware.headers import header
+
+log = logging.getLogger("mockfinra.journal")
 
 
 def _decoded(headers: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
@@ -80,7 +83,10 @@ class Journal:
                 response_size=response["size"],
                 response_complete=complete,
             )
-            await run_in_threadpool(book.add, exchange)
+            try:
+                await run_in_threadpool(book.add, exchange)
+            except Exception:  # the journal must never break the exchange it records
+                log.exception("journal: could not record %s %s", scope["method"], scope["path"])
 
         async def tee_send(message: Message) -> None:
             if message["type"] == "http.response.start":
