@@ -20,8 +20,10 @@ from mockfinra.errors import OKTA_ERRORS, MockfinraError, surface_for
 from mockfinra.links import SITE_PREFIXES
 from mockfinra.middleware.cors import Cors
 from mockfinra.middleware.cross_site import CrossSiteGuard
+from mockfinra.middleware.faults import Faults
 from mockfinra.middleware.health import HealthProbes
 from mockfinra.middleware.host_allowlist import HostAllowList
+from mockfinra.middleware.journal import Journal
 from mockfinra.middleware.mock_time import MockTimeHeader
 from mockfinra.middleware.request_body import RequestBody
 from mockfinra.middleware.request_head import RequestHeadLimits
@@ -73,13 +75,16 @@ def build_context(settings: Settings) -> Context:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     ctx = build_context(settings)
+    ctx.resources.setdefault("reset_hooks", []).append(_reload_faults)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        from mockfinra.faults.config import load_configured_faults
         from mockfinra.seed import load_initial_state
 
         if not ctx.ready:  # `mockfinra serve` loads it before serving, to report a bad seed with exit 2
             load_initial_state(ctx)
+        load_configured_faults(ctx)
         try:
             yield
         finally:
@@ -100,13 +105,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=TEMPLATES_DIR / "static"), name="static")
 
     # add_middleware wraps: the last added runs first. So: the time header and the security headers on every
-    # response (refusals included), the health probes (on the event loop, before any host rule), CORS
-    # (preflights answered, untrusted origins refused), the Host allow-list, the header count and target
-    # length, dispatch by host, the cross-site refusal (on the dispatched path), one bounded read of the body
-    # (size limit and JSON text), and innermost the 500 that keeps the connection.
+    # response (refusals and faults included), the health probes (on the event loop, before any host rule),
+    # CORS (preflights answered, untrusted origins refused), the header count and target length, the Host
+    # allow-list, dispatch by host (so the journal and the faults see a site's path in one form), the journal
+    # (it records what the client got: a fault's status, a cut body, a drop, the latency with a fault's
+    # delay), the faults, the cross-site refusal (on the dispatched path), one bounded read of the body (size
+    # limit and JSON text; a fault fires whatever the body), and innermost the 500 that keeps the connection.
     app.add_middleware(UnexpectedErrors)
     app.add_middleware(RequestBody, max_bytes=settings.max_body_bytes)
     app.add_middleware(CrossSiteGuard)
+    app.add_middleware(Faults, ctx=ctx, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(Journal, ctx=ctx)
     app.add_middleware(SiteDispatch, settings=settings)
     app.add_middleware(HostAllowList, settings=settings)
     app.add_middleware(
@@ -117,6 +126,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders, settings=settings)
     app.add_middleware(MockTimeHeader, clock=ctx.clock)
     return app
+
+
+def _reload_faults(ctx: Context) -> None:
+    """`POST /_mock/reset` wiped the faults with everything else: forget the cached list, reload the file."""
+    from mockfinra.faults.book import book
+    from mockfinra.faults.config import load_configured_faults
+
+    book(ctx).invalidate()
+    load_configured_faults(ctx)
 
 
 def include_routers(app: FastAPI) -> None:

@@ -330,6 +330,18 @@ class Settings(BaseSettings):
         description="after the free NTF window the download hosts refuse requests (403, plain text; ASSUMPTION: FINRA bills instead)",
     )
 
+    # --- fault injection and the request journal (/_mock/faults, /_mock/requests) -----------------
+    faults: Path | None = Field(
+        default=None,
+        description="JSON or TOML file of faults (or presets) loaded at start and on reset; see docs/faults.md",
+    )
+    journal_size: int = Field(
+        default=1000, ge=0, description="requests kept in the journal (/_mock/requests), oldest dropped; 0 = off"
+    )
+    journal_body_bytes: int = Field(
+        default=4096, ge=0, description="request and response body bytes kept per journal entry (secrets masked)"
+    )
+
     def model_post_init(self, __context: object) -> None:
         if self.db in ("memory", ":memory:"):
             self.db = MEMORY_DB

@@ -449,6 +449,7 @@ TRACEBACK_MARKERS = ("Traceback", 'File "/')
 #: the routes whose successful answer is not in the surface's usual format
 SUCCESS_TYPES = {
     "/_mock/phone": "text/html",
+    "/_mock/requests/page": "text/html",
     "/_mock/messages/stream": "text/event-stream",
     "/_mock": "text/html",
     "/_mock/inbox": "text/html",

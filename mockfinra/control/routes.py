@@ -2,7 +2,20 @@
 
 from fastapi import APIRouter
 
-from mockfinra.control import docs, home, inbox, messages, ntf_window, phone_page, push, system, trusted_origins, users
+from mockfinra.control import (
+    docs,
+    faults,
+    home,
+    inbox,
+    messages,
+    ntf_window,
+    phone_page,
+    push,
+    requests,
+    system,
+    trusted_origins,
+    users,
+)
 
 router = APIRouter()
 router.include_router(system.router)
@@ -11,6 +24,8 @@ router.include_router(messages.router)
 router.include_router(push.router)
 router.include_router(phone_page.router)
 router.include_router(ntf_window.router)
+router.include_router(faults.router)
+router.include_router(requests.router)
 router.include_router(trusted_origins.router)
 router.include_router(docs.router)
 router.include_router(inbox.router)

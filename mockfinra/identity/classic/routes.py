@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from mockfinra.identity.classic import (
     authn_routes,
     factors_routes,
+    logs_routes,
     recovery_routes,
     sessions_routes,
     trusted_origins_routes,
@@ -22,3 +23,4 @@ router.include_router(factors_routes.router)
 router.include_router(user_factors_routes.router)
 router.include_router(user_credentials_routes.router)
 router.include_router(trusted_origins_routes.router)
+router.include_router(logs_routes.router)
