@@ -3,7 +3,8 @@
 
 Each check (`Tour.check`) is `browser_support.check_screen` (visible text, no foreign request, axe-core) at
 900 px, then the same screen at a 390 px phone width must not scroll sideways. With MOCKFINRA_SCREENSHOTS set,
-the screens named as README pictures are saved there, 1000 px wide (scripts/screenshots.sh).
+the screens named as README pictures are saved there, 1000 px wide (scripts/screenshots.sh); with
+MOCKFINRA_WALK_SCREENS set, every checked screen is saved there (to look them over).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ DESKTOP = {"width": 900, "height": 900}
 PHONE = {"width": 390, "height": 844}
 PICTURE_WIDTH = 1000
 PICTURES = os.environ.get("MOCKFINRA_SCREENSHOTS")
+#: a folder for a picture of every screen the walk checks (to look them over)
+EVERY_SCREEN = os.environ.get("MOCKFINRA_WALK_SCREENS")
 QUESTION = {"factorType": "question", "question": "disliked_food", "answer": "brussels sprouts"}
 _logins = count(1)
 
@@ -59,7 +62,10 @@ class Tour:
     def check(self, step: str, picture: str | None = None) -> str:
         """Check the screen as it is now; `picture` names it as a README picture."""
         name = f"{self.screen.name}/{step}"
-        text = check_screen(self.page, name)
+        text = check_screen(self.page)
+        if EVERY_SCREEN:
+            Path(EVERY_SCREEN).mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=str(Path(EVERY_SCREEN) / f"{self.screen.name}--{step}.png"), full_page=True)
         if self.screen.phone:
             self.fits_a_phone(name)
         if picture and PICTURES:
