@@ -233,7 +233,7 @@
     } else if (key === "phone_number") {
       const voice = methodTypes(auth).includes("voice");
       const number = (auth.profile || {}).phoneNumber || "your phone";
-      screen("Verify with your phone", voice ? `Calling ${number}. Enter the code you hear below.` : `A code was sent to ${number}. Enter the code below to verify.`,
+      screen("Verify with your phone", voice ? `We called ${number}. Enter the code you heard.` : `A code was sent to ${number}. Enter the code below to verify.`,
         codeForm(r, "passcode"), resendLink(voice ? "Call again" : "Send again"));
     } else if (key === "okta_email") {
       const address = (auth.profile || {}).email || "your email";
@@ -350,7 +350,8 @@
         codeForm(r, "passcode"));
     }
     const voice = methodTypes(auth).includes("voice");
-    return screen("Set up phone authentication", voice ? "We are calling you. Enter the code you hear." : "We sent a code by SMS. Enter it below.",
+    const to = (auth.profile || {}).phoneNumber || "you";
+    return screen("Set up phone authentication", voice ? `We called ${to}. Enter the code you heard.` : "We sent a code by SMS. Enter it below.",
       codeForm(r, "passcode"), resendLink(voice ? "Call again" : "Send again"));
   }
 
@@ -413,7 +414,8 @@
   }
 
   function drawResend(r) {
-    screen("Okta Verify", "The push notification was not approved.",
+    const expired = ((idx && idx.messages && idx.messages.value) || []).some((m) => m.i18n && m.i18n.key === "api.authn.poll.error.push_expired");
+    screen("Okta Verify", expired ? "Nobody answered the push notification in time." : "The push notification was not approved.",
       el("button", {type: "button", class: "button button-primary", id: "idx-resend", onclick: () => submit(r), text: "Resend push notification"}));
   }
 
