@@ -4,7 +4,8 @@ no serious or critical axe-core finding) and, at a 390 px phone width, does not 
 
 `SCREENS` is the table: one entry per screen or path of screens, each a small function driving a `Tour`
 (tests/walk_support.py). Visits share one server per era and worker (each makes its own users), except those
-that move the mock clock (`own_server`). Add a screen by adding a function and an entry.
+that move the mock clock (`own_server`); the visits that take a README picture use seeded users, each used by
+no other visit. Add a screen by adding a function and an entry.
 
 With MOCKFINRA_SCREENSHOTS=<folder> the README pictures are saved there (scripts/screenshots.sh)."""
 
@@ -108,8 +109,9 @@ def idx_google(t: Tour) -> None:
 
 
 def idx_push(t: Tour) -> None:
-    """Okta Verify push with the number challenge, answered on the virtual phone in a second tab."""
-    login = t.user([QUESTION, PUSH])
+    """Okta Verify push with the number challenge, answered on the virtual phone in a second tab (a seeded
+    user: the README picture shows the demo user)."""
+    login = "orf.trader@example.com"
     idx_password(t, login)
     idx_choose(t, "okta_verify-push")
     number = t.see("#idx-number-challenge strong").inner_text()
@@ -157,7 +159,7 @@ def idx_phone(kind: str) -> Any:
 
 
 def idx_enroll_question_and_google(t: Tour) -> None:
-    login = t.user([])
+    login = "new.enrollee@example.com"  # the seeded user without factors (as in the README picture)
     idx_password(t, login)
     t.see("[data-se=enroll-security_question]")
     t.check("enroll-list")
@@ -560,14 +562,13 @@ def account_page(t: Tour) -> None:
     t.see("#recent-activity")
     t.page.click("#change-password summary")
     t.page.click("#change-question summary")
-    text = t.check("account", picture="account")
+    text = t.check("account")
     for jargon in ("token:software", "GOOGLE", "OKTA", "pwd", "kba"):
         assert jargon not in text, jargon
 
 
 def traqs(t: Tour) -> None:
-    login = t.user([QUESTION], entitlements=["TRACE", "ORF"])
-    idx_sign_in(t, login, start="/traqs/")
+    idx_sign_in(t, "trace.analyst@example.com", start="/traqs/")  # a seeded user, as in the README picture
     t.see("#notify-test-team")
     t.check("home")
     t.page.click("#notify-test-team")

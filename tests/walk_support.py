@@ -25,6 +25,8 @@ PASSWORD = "Ntf-Demo-2026"
 DESKTOP = {"width": 900, "height": 900}
 PHONE = {"width": 390, "height": 844}
 PICTURE_WIDTH = 1000
+PICTURE_HEIGHT = 720
+PICTURE_MAX_HEIGHT = 1100
 PICTURES = os.environ.get("MOCKFINRA_SCREENSHOTS")
 #: a folder for a picture of every screen the walk checks (to look them over)
 EVERY_SCREEN = os.environ.get("MOCKFINRA_WALK_SCREENS")
@@ -85,11 +87,13 @@ class Tour:
 
     def take_picture(self, picture: str) -> None:
         page = self.page
-        page.set_viewport_size({"width": PICTURE_WIDTH, "height": 760})
+        page.set_viewport_size({"width": PICTURE_WIDTH, "height": PICTURE_HEIGHT})
         try:
             page.evaluate("() => document.activeElement && document.activeElement.blur()")
+            height = min(page.evaluate("() => document.scrollingElement.scrollHeight"), PICTURE_MAX_HEIGHT)
             Path(PICTURES).mkdir(parents=True, exist_ok=True)  # type: ignore[arg-type]
-            page.screenshot(path=str(Path(PICTURES) / f"{picture}.png"), full_page=True)  # type: ignore[arg-type]
+            page.screenshot(path=str(Path(PICTURES) / f"{picture}.png"), full_page=True,  # type: ignore[arg-type]
+                            clip={"x": 0, "y": 0, "width": PICTURE_WIDTH, "height": height})
         finally:
             page.set_viewport_size(DESKTOP)
 

@@ -260,7 +260,7 @@
       el("dl", {class: "push-facts"},
         el("dt", {text: "Account"}), el("dd", {text: push.login}),
         el("dt", {text: "Location"}), el("dd", {text: push.clientIp ? `${push.city || "Unknown"} (${push.clientIp})` : push.city || "Unknown"}),
-        el("dt", {text: "Browser"}), el("dd", {text: (push.userAgent || "unknown").slice(0, 60)}),
+        push.userAgent ? [el("dt", {text: "Browser"}), el("dd", {text: push.userAgent.slice(0, 60)})] : null,
         el("dt", {text: "Sent"}), el("dd", {text: `${when(push.createdAt)}, expires ${when(push.expiresAt)}`})),
       answers,
       el("button", {type: "button", class: "button button-deny", "data-action": "deny", onclick: () => act(`${base}/deny`), text: "No, it's not me"}));
