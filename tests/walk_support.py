@@ -26,7 +26,7 @@ DESKTOP = {"width": 900, "height": 900}
 PHONE = {"width": 390, "height": 844}
 PICTURE_WIDTH = 1000
 PICTURE_HEIGHT = 720
-PICTURE_MAX_HEIGHT = 1100
+PICTURE_MAX_HEIGHT = 920
 PICTURES = os.environ.get("MOCKFINRA_SCREENSHOTS")
 #: a folder for a picture of every screen the walk checks (to look them over)
 EVERY_SCREEN = os.environ.get("MOCKFINRA_WALK_SCREENS")
