@@ -358,7 +358,7 @@ def classic_question(t: Tour) -> None:
     account(t)
 
 
-def classic_code(factor: str, provider: str) -> Any:
+def classic_code(provider: str) -> Any:
     def visit(t: Tour) -> None:
         login = t.user([QUESTION, google() if provider == "GOOGLE" else PUSH])
         classic_password(t, login)
@@ -651,8 +651,8 @@ SCREENS: list[Screen] = [
     Screen("retired-phone-2026", retired_phone, era="2026"),
     # classic pages (2021)
     Screen("classic-password-question", classic_question, era="2021"),
-    Screen("classic-google-authenticator", classic_code("totp", "GOOGLE"), era="2021"),
-    Screen("classic-okta-verify-code", classic_code("totp", "OKTA"), era="2021"),
+    Screen("classic-google-authenticator", classic_code("GOOGLE"), era="2021"),
+    Screen("classic-okta-verify-code", classic_code("OKTA"), era="2021"),
     Screen("classic-okta-verify-push", classic_push, era="2021"),
     Screen("classic-sms", classic_phone("sms"), era="2021"),
     Screen("classic-voice", classic_phone("call"), era="2021"),
