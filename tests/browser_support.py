@@ -43,6 +43,12 @@ BAD_TEXT = [
     (re.compile(r"\bNaN\b"), "NaN"),
     (re.compile(r"\bE0000\d{3}\b"), "a raw Okta error code"),
     (re.compile(r"token:software:totp|token:hardware|\bfactorType\b|\bstateToken\b"), "API jargon"),
+    # factor providers and types, Identity Engine authenticator keys, status codes: words for people instead
+    # (a provider name alone, not a heading in capitals such as "OKTA VERIFY")
+    (re.compile(r"\b(GOOGLE|OKTA|RSA|SYMANTEC|YUBICO|FIDO)\b(?! (VERIFY|AUTHENTICATOR))|\b(sms|call|push|question):[A-Z]"),
+     "a factor type string"),
+    (re.compile(r"\b(okta_verify|google_otp|security_question|phone_number|okta_password|okta_email)\b"), "an authenticator key"),
+    (re.compile(r"\b(PENDING_ACTIVATION|pending_activation|LOCKED_OUT|PASSWORD_EXPIRED|MFA_REQUIRED|MFA_ENROLL)\b"), "a status code"),
 ]
 SERIOUS = ("serious", "critical")
 

@@ -22,6 +22,14 @@
     okta_email: "Verify with a code sent to your email",
   };
 
+  // What the list of security methods says under each one when signing in (DESCRIPTIONS are for setting up).
+  const VERIFY_HINTS = {
+    security_question: "Answer the question you chose",
+    google_otp: "Enter a code from the app",
+    okta_verify: "Use the app on your phone",
+    okta_email: "Get a code by email",
+  };
+
   // --- talking to the server ---------------------------------------------------------------------
 
   async function post(url, body) {
@@ -164,13 +172,25 @@
     if (draw) draw(first); else unsupported(first);
   }
 
+  // The title of a last screen (no remediation left), by its message's i18n key.
+  const TERMINAL_TITLES = {
+    "idx.session.expired": "Your sign-in timed out",
+    "errors.E0000119": "Your account is locked",
+    "errors.E0000069": "Your account is locked",
+    "oie.selfservice.unlock_user.success.message": "Account successfully unlocked!",
+    "idx.recovery.completed": "Your password was reset",
+  };
+
   function terminal() {
     const texts = messagesOf(idx);
-    const expired = ((idx && idx.messages && idx.messages.value) || []).some((m) => m.i18n && m.i18n.key === "idx.session.expired");
+    const list = (idx && idx.messages && idx.messages.value) || [];
+    const key = ((list.find((m) => m.i18n && TERMINAL_TITLES[m.i18n.key]) || {}).i18n || {}).key;
+    const expired = key === "idx.session.expired";
+    const failed = list.some((m) => m.class !== "INFO");
     root.replaceChildren(
-      el("h1", {class: "auth-title", text: expired ? "Your sign-in timed out" : "Sign In"}),
+      el("h1", {class: "auth-title", text: TERMINAL_TITLES[key] || "Sign In"}),
       el("div", {class: "o-form-error-container", id: "form-errors", role: "alert"},
-        texts.length ? el("div", {class: expired ? "error" : "info"}, texts.map((t) => el("p", {text: t}))) : null),
+        texts.length ? el("div", {class: failed ? "error" : "info"}, texts.map((t) => el("p", {text: t}))) : null),
       el("a", {class: "button button-primary", id: "idx-start-again", href: cfg.signin, text: expired ? "Start again" : "Back to sign in"}));
   }
 
@@ -213,7 +233,7 @@
     } else if (key === "phone_number") {
       const voice = methodTypes(auth).includes("voice");
       const number = (auth.profile || {}).phoneNumber || "your phone";
-      screen("Verify with your phone", voice ? `Calling ${number}. Enter the code you hear below.` : `A code was sent to ${number}. Enter the code below to verify.`,
+      screen("Verify with your phone", voice ? `We called ${number}. Enter the code you heard.` : `A code was sent to ${number}. Enter the code below to verify.`,
         codeForm(r, "passcode"), resendLink(voice ? "Call again" : "Send again"));
     } else if (key === "okta_email") {
       const address = (auth.profile || {}).email || "your email";
@@ -268,7 +288,7 @@
 
   function describeEnrollment(auth) {
     const profile = (auth && auth.profile) || {};
-    return profile.phoneNumber || profile.email || profile.deviceName || DESCRIPTIONS[(auth || {}).key] || "";
+    return profile.phoneNumber || profile.email || profile.deviceName || VERIFY_HINTS[(auth || {}).key] || "";
   }
 
   function drawVerificationData(r) {
@@ -330,7 +350,8 @@
         codeForm(r, "passcode"));
     }
     const voice = methodTypes(auth).includes("voice");
-    return screen("Set up phone authentication", voice ? "We are calling you. Enter the code you hear." : "We sent a code by SMS. Enter it below.",
+    const to = (auth.profile || {}).phoneNumber || "you";
+    return screen("Set up phone authentication", voice ? `We called ${to}. Enter the code you heard.` : "We sent a code by SMS. Enter it below.",
       codeForm(r, "passcode"), resendLink(voice ? "Call again" : "Send again"));
   }
 
@@ -393,7 +414,8 @@
   }
 
   function drawResend(r) {
-    screen("Okta Verify", "The push notification was not approved.",
+    const expired = ((idx && idx.messages && idx.messages.value) || []).some((m) => m.i18n && m.i18n.key === "api.authn.poll.error.push_expired");
+    screen("Okta Verify", expired ? "Nobody answered the push notification in time." : "The push notification was not approved.",
       el("button", {type: "button", class: "button button-primary", id: "idx-resend", onclick: () => submit(r), text: "Resend push notification"}));
   }
 

@@ -140,15 +140,23 @@
     start();
   });
 
+  // A factor's status and a push factor's policy (GET /_mock/phone/users), in words.
+  const STATUSES = {ACTIVE: "active", PENDING_ACTIVATION: "waiting to be activated", NOT_SETUP: "not set up"};
+  const statusText = (status) => STATUSES[status] || String(status || "").toLowerCase().replace(/_/g, " ");
+  const POLICIES = {
+    manual: "you answer each push here", approve: "approves every push by itself",
+    deny: "denies every push by itself", timeout: "never answers (pushes expire)",
+  };
+
   function renderFacts() {
     const facts = $("device-facts");
     if (!device) { facts.replaceChildren(); return; }
     const items = [["Name", device.name]];
     for (const phone of device.phones) {
-      items.push([phone.factorType === "sms" ? "SMS" : "Voice", `${phone.display}${phone.extension ? " ext. " + phone.extension : ""} (${phone.status.toLowerCase()})`]);
+      items.push([phone.factorType === "sms" ? "SMS" : "Voice", `${phone.display}${phone.extension ? " ext. " + phone.extension : ""} (${statusText(phone.status)})`]);
     }
     if (device.mobilePhone) items.push(["Mobile", device.mobilePhone]);
-    if (device.push) items.push(["Okta Verify", `${device.push.status.toLowerCase()}, policy ${device.push.policy}`]);
+    if (device.push) items.push(["Okta Verify", `${statusText(device.push.status)}; ${POLICIES[device.push.policy] || device.push.policy}`]);
     facts.replaceChildren(...items.flatMap(([term, text]) => [el("dt", {text: term}), el("dd", {text})]));
   }
 
@@ -251,8 +259,8 @@
         el("div", {}, el("strong", {text: "Did you just try to sign in?"}), el("div", {class: "muted small", text: cfg.org}))),
       el("dl", {class: "push-facts"},
         el("dt", {text: "Account"}), el("dd", {text: push.login}),
-        el("dt", {text: "Location"}), el("dd", {text: `${push.city || "Unknown"} (${push.clientIp || "?"})`}),
-        el("dt", {text: "Browser"}), el("dd", {text: (push.userAgent || "unknown").slice(0, 60)}),
+        el("dt", {text: "Location"}), el("dd", {text: push.clientIp ? `${push.city || "Unknown"} (${push.clientIp})` : push.city || "Unknown"}),
+        push.userAgent ? [el("dt", {text: "Browser"}), el("dd", {text: push.userAgent.slice(0, 60)})] : null,
         el("dt", {text: "Sent"}), el("dd", {text: `${when(push.createdAt)}, expires ${when(push.expiresAt)}`})),
       answers,
       el("button", {type: "button", class: "button button-deny", "data-action": "deny", onclick: () => act(`${base}/deny`), text: "No, it's not me"}));

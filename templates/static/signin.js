@@ -73,6 +73,7 @@
   function showError(error) {
     const box = document.getElementById("form-errors") || root;
     const data = (error && error.data) || {};
+    if (data.errorCode === "E0000069") { lockedOut(); return; }  // the transaction is over: no form to retry
     const causes = (data.errorCauses || []).map((c) => c.errorSummary).filter(Boolean).map(causeText);
     const summary = FRIENDLY[data.errorCode] || data.errorSummary || error.message || "Something went wrong. Try again.";
     const restart = data.errorCode === "E0000011" || data.errorCode === "E0000079";

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from mockfinra.eras import RETIRED_MESSAGE
 from mockfinra.errors import MockfinraError, OAuthError, OktaError
 from mockfinra.identity.idx.ion import message
 
@@ -44,6 +45,8 @@ UNLOCK_NOT_ALLOWED = message(
 RECOVERY_COMPLETED = message(
     "You can now sign in with your existing username and new password.", "idx.recovery.completed", "INFO"
 )
+# ASSUMPTION: the key; a user who still has a retired SMS or voice factor (era 2026) is told why it is not offered.
+FACTORS_RETIRED = message(RETIRED_MESSAGE, "mockfinra.factors.retired", "INFO")
 ACCESS_DENIED = message("You do not have permission to perform the requested action.", "security.access_denied")
 REGISTRATION_DISABLED = message(
     "Self-registration is not enabled: an administrator creates NTF users through the FINRA Order Form.",

@@ -141,6 +141,13 @@ class Renderer:
             self.remediation.append(self.verification_data(chosen))
             self.put("currentAuthenticatorEnrollment", chosen.json())
         self.remediation.append(self.select_form(entries))
+        self.note_retired()
+
+    def note_retired(self) -> None:
+        """In an era that retired SMS and voice, a user who still has them is told why they are not offered."""
+        assert self.user is not None
+        if any(self.ctx.era.factor_retired(f.factor_type) for f in rules.active_factors(self.user)):
+            self.notes.append(text.FACTORS_RETIRED)
 
     def select_form(self, entries: list[auths.Enrollment], name: str = "select-authenticator-authenticate") -> dict[str, Any]:
         options = []
@@ -285,6 +292,8 @@ class Renderer:
             )
             self.put("currentAuthenticator", authenticator.json())
         self.remediation.append(self.enroll_form())
+        if not enrolling:
+            self.note_retired()
         if rules.enroll_skip_allowed(self.ctx, self.user):
             self.remediation.append(self.ion.action("skip", "skip"))
         existing = [auths.password_enrollment(self.user).json()] + [e.json() for e in auths.enrollments(self.ctx, self.user)]
