@@ -284,9 +284,15 @@ class Settings(BaseSettings):
 
     @classmethod
     def for_tests(cls, **overrides: object) -> "Settings":
-        """Settings for an isolated in-process app: in-memory store, cheap hashing, no env leakage."""
+        """Settings for an isolated in-process app: in-memory store (or, with `MOCKFINRA_TEST_DB=postgresql`, a
+        throwaway PostgreSQL schema), cheap hashing, no env leakage."""
         values: dict[str, object] = {"db": MEMORY_DB, "hash_cost": 4}
         values.update(overrides)
+        if "db" not in overrides:
+            from mockfinra.store.scratch import scratch_schema_url, wants_postgres
+
+            if wants_postgres():  # MOCKFINRA_TEST_DB=postgresql: a throwaway schema instead of memory
+                values["db"] = scratch_schema_url()
         return cls(**values)  # type: ignore[arg-type]
 
 
