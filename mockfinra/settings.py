@@ -135,6 +135,9 @@ class Settings(BaseSettings):
         default=300, description="authn stateToken lifetime, sliding on each request"
     )
     session_token_ttl_seconds: int = Field(default=300, description="one-time sessionToken lifetime")
+    sweep_interval_seconds: float = Field(
+        default=60, gt=0, description="wall-clock seconds between sweeps of expired authn transactions"
+    )
     session_lifetime_seconds: int = Field(default=7200, description="session (sid cookie) lifetime")
     totp_skew_steps: int = Field(default=1, description="TOTP steps of clock skew accepted either way")
     mfa_enroll_required: bool = Field(

@@ -36,8 +36,8 @@ def base(tmp_path: Path) -> Iterator[str]:
         yield server.url
 
 
-def _client(base: str) -> httpx.Client:
-    return httpx.Client(base_url=base, timeout=60)
+def _client(base: str, timeout: float = 60) -> httpx.Client:
+    return httpx.Client(base_url=base, timeout=timeout)
 
 
 def _statuses(responses: list[httpx.Response]) -> list[int]:
@@ -111,7 +111,7 @@ def test_two_hundred_concurrent_sign_ins_get_no_server_error(base: str) -> None:
 
     def sign_in() -> httpx.Response:
         login = logins[next(pending) % len(logins)]
-        with _client(base) as client:
+        with _client(base, timeout=300) as client:  # generous: two shared cores, a crowd of 200
             tx = client.post("/api/v1/authn", json={"username": login, "password": PASSWORD})
             if tx.status_code != 200:
                 return tx
