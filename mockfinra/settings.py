@@ -51,6 +51,10 @@ class Settings(BaseSettings):
         default="sqlite:///mockfinra.db",
         description="SQLAlchemy URL; 'memory' (or 'sqlite://') keeps state in memory only",
     )
+    db_upgrade_on_start: bool = Field(
+        default=True,
+        description="at start, migrate an older database to the current schema (else refuse it: `mockfinra db upgrade`)",
+    )
     seed: Path = Field(
         default=DATA_DIR / "seed.toml",
         description="seed file (TOML) loaded at first start and by POST /_mock/reset",

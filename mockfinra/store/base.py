@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from sqlalchemy import JSON, DateTime, MetaData, Select, create_engine, event, inspect, text
+from sqlalchemy import JSON, DateTime, MetaData, Select, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.mutable import MutableDict, MutableList
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -141,22 +141,12 @@ class Store:
         #: the session of the transaction open in this thread: a nested `transaction()` joins it
         self._local = threading.local()
 
-    def create_all(self) -> None:
-        Base.metadata.create_all(self.engine)
-        self._add_missing_columns()
+    def create_all(self, upgrade: bool = True) -> str:
+        """Bring the schema to the current version (mockfinra/store/schema.py): create a new database's
+        tables, or migrate an older one with Alembic unless `upgrade` is False (then an older one is refused)."""
+        from mockfinra.store.schema import bring_to_head
 
-    def _add_missing_columns(self) -> None:
-        """A store file written by an older version lacks the nullable columns added since: add them, so
-        that upgrading keeps the state (`create_all` only creates missing tables)."""
-        with self.engine.begin() as connection:
-            inspector = inspect(connection)
-            for table in Base.metadata.sorted_tables:
-                present = {column["name"] for column in inspector.get_columns(table.name)}
-                for column in table.columns:
-                    if column.name in present or not column.nullable:
-                        continue
-                    kind = column.type.compile(self.engine.dialect)
-                    connection.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}'))
+        return bring_to_head(self.engine, upgrade=upgrade)
 
     def wipe(self) -> None:
         """Delete every row of every table (children first)."""
