@@ -296,7 +296,7 @@ class Settings(BaseSettings):
         values: dict[str, object] = {"db": MEMORY_DB, "hash_cost": 4}
         values.update(overrides)
         if "db" not in overrides:
-            from mockfinra.store.scratch import scratch_schema_url, wants_postgres
+            from mockfinra.scratch_db import scratch_schema_url, wants_postgres
 
             if wants_postgres():  # MOCKFINRA_TEST_DB=postgresql: a throwaway schema instead of memory
                 values["db"] = scratch_schema_url()

@@ -18,8 +18,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from mockfinra.scratch_db import wants_postgres
 from mockfinra.settings import Settings
-from mockfinra.store.scratch import wants_postgres
 from tests.conftest import TEST_DATA
 
 PASSWORD = "Ntf-Demo-2026"

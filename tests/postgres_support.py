@@ -1,6 +1,6 @@
 """PostgreSQL for the suite: with `MOCKFINRA_TEST_DB=postgresql`, one throwaway server per test session
 (per xdist worker), started by pytest-postgresql's executor from Debian's binaries; every
-`Settings.for_tests()` then gets its own schema on it (mockfinra/store/scratch.py).
+`Settings.for_tests()` then gets its own schema on it (mockfinra/scratch_db.py).
 
 PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user through a small
 `runuser` wrapper around pg_ctl, with its data directory in a temporary directory that user owns.
@@ -18,7 +18,7 @@ from typing import Iterator
 
 import pytest
 
-from mockfinra.store.scratch import TEST_POSTGRES_URL_ENV, wants_postgres
+from mockfinra.scratch_db import TEST_POSTGRES_URL_ENV, wants_postgres
 from mockfinra.testing import free_port
 
 PG_BIN = Path(os.environ.get("MOCKFINRA_PG_BIN", "/usr/lib/postgresql/15/bin"))
