@@ -15,7 +15,7 @@ from mockfinra.control_client import totp_command, users_app
 from mockfinra.download import cli as certs_cli
 from mockfinra.refdata.cli import files_app
 from mockfinra.server_address import server_url, settings_from
-from mockfinra.store.cli import db_app
+from mockfinra.db_cli import db_app
 
 app = typer.Typer(
     help="mockfinra: a local, offline emulator of FINRA's NTF (NASDAQ MFA, TRAQS, reference-data API).",
