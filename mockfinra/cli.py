@@ -12,10 +12,10 @@ from typing import Any, Optional
 import typer
 
 from mockfinra.control_client import totp_command, users_app
+from mockfinra.db_cli import db_app
 from mockfinra.download import cli as certs_cli
 from mockfinra.refdata.cli import files_app
 from mockfinra.server_address import server_url, settings_from
-from mockfinra.db_cli import db_app
 
 app = typer.Typer(
     help="mockfinra: a local, offline emulator of FINRA's NTF (NASDAQ MFA, TRAQS, reference-data API).",
