@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator
@@ -33,6 +34,7 @@ from mockfinra.middleware.unexpected_errors import UnexpectedErrors
 from mockfinra.outbox.hub import OutboxHub
 from mockfinra.settings import TEMPLATES_DIR, Settings
 from mockfinra.store import Store
+from mockfinra.sweeper import sweep_forever
 from mockfinra.validation_responses import validation_response
 
 log = logging.getLogger("mockfinra")
@@ -85,9 +87,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if not ctx.ready:  # `mockfinra serve` loads it before serving, to report a bad seed with exit 2
             load_initial_state(ctx)
         load_configured_faults(ctx)
+        sweep = asyncio.create_task(sweep_forever(ctx))
         try:
             yield
         finally:
+            sweep.cancel()
             ctx.store.dispose()
 
     app = FastAPI(

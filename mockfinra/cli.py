@@ -13,6 +13,7 @@ from typing import Any, Optional
 import typer
 
 from mockfinra.control_client import totp_command, users_app
+from mockfinra.db_cli import db_app
 from mockfinra.download import cli as certs_cli
 from mockfinra.refdata.cli import files_app
 from mockfinra.server_address import server_url, settings_from
@@ -25,6 +26,7 @@ app = typer.Typer(
 app.add_typer(certs_cli.app, name="certs")
 app.add_typer(files_app, name="files")
 app.add_typer(users_app, name="users")
+app.add_typer(db_app, name="db")
 app.command("totp")(totp_command)
 
 
@@ -50,6 +52,7 @@ def serve(
     from mockfinra.http_server import uvicorn_options
     from mockfinra.outbox.serving import run_uvicorn
     from mockfinra.seed import SeedError, load_initial_state, read_seed
+    from mockfinra.store.schema import SchemaBehind
 
     settings = settings_from(
         host=host, port=port, seed=seed, db=db, log_level=log_level, tls_cert=tls_cert, tls_key=tls_key, tls_ca=tls_ca
@@ -63,7 +66,7 @@ def serve(
     application = create_app(settings)
     try:
         load_initial_state(application.state.ctx)
-    except SeedError as error:
+    except (SeedError, SchemaBehind) as error:
         typer.echo(f"mockfinra: {error}", err=True)
         raise typer.Exit(2) from None
     if not quiet:

@@ -92,7 +92,7 @@ def load_seed(ctx: Context, base_url: str | None = None) -> int:
 
 def load_initial_state(ctx: Context) -> None:
     """Create the tables; load the seed unless this store was seeded before (a restart keeps state)."""
-    ctx.store.create_all()
+    ctx.store.create_all(upgrade=ctx.settings.db_upgrade_on_start)
     with ctx.store.transaction() as db:
         seeded = get_meta(db, "seeded") is not None
     if not seeded:

@@ -62,6 +62,10 @@ class Settings(BaseSettings):
         default="sqlite:///mockfinra.db",
         description="SQLAlchemy URL; 'memory' (or 'sqlite://') keeps state in memory only",
     )
+    db_upgrade_on_start: bool = Field(
+        default=True,
+        description="at start, migrate an older database to the current schema (else refuse it: `mockfinra db upgrade`)",
+    )
     seed: Path = Field(
         default=DATA_DIR / "seed.toml",
         description="seed file (TOML) loaded at first start and by POST /_mock/reset",
@@ -185,6 +189,9 @@ class Settings(BaseSettings):
         default=300, description="authn stateToken lifetime, sliding on each request"
     )
     session_token_ttl_seconds: int = Field(default=300, description="one-time sessionToken lifetime")
+    sweep_interval_seconds: float = Field(
+        default=60, gt=0, description="wall-clock seconds between sweeps of expired authn transactions"
+    )
     session_lifetime_seconds: int = Field(default=7200, description="session (sid cookie) lifetime")
     totp_skew_steps: int = Field(default=1, description="TOTP steps of clock skew accepted either way")
     mfa_enroll_required: bool = Field(
@@ -348,9 +355,15 @@ class Settings(BaseSettings):
 
     @classmethod
     def for_tests(cls, **overrides: object) -> "Settings":
-        """Settings for an isolated in-process app: in-memory store, cheap hashing, no env leakage."""
+        """Settings for an isolated in-process app: in-memory store (or, with `MOCKFINRA_TEST_DB=postgresql`, a
+        throwaway PostgreSQL schema), cheap hashing, no env leakage."""
         values: dict[str, object] = {"db": MEMORY_DB, "hash_cost": 4, "allowed_hosts": ["testserver"]}
         values.update(overrides)
+        if "db" not in overrides:
+            from mockfinra.scratch_db import scratch_schema_url, wants_postgres
+
+            if wants_postgres():  # MOCKFINRA_TEST_DB=postgresql: a throwaway schema instead of memory
+                values["db"] = scratch_schema_url()
         return cls(**values)  # type: ignore[arg-type]
 
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one test command: installs mockfinra with its test extra, the Node client used by the
-# compatibility test (tests/compat) and chromium for the browser tests, then runs pytest in parallel. Extra arguments go to pytest:
+# compatibility test (tests/compat), chromium for the browser tests and PostgreSQL, then runs pytest in parallel,
+# once on SQLite and once on PostgreSQL. Extra arguments go to pytest:
 #   bash scripts/test.sh                  # everything
 #   bash scripts/test.sh -m "not compat"  # without Node
 #   bash scripts/test.sh tests/test_core.py -k clock
@@ -35,4 +36,20 @@ if [[ ! -x "$CHROMIUM" ]]; then
   fi
 fi
 
-exec "$PYTHON" -m pytest -n auto "$@"
+# The suite runs twice: on the embedded SQLite default, then on PostgreSQL (MOCKFINRA_TEST_DB=postgresql: a
+# throwaway server per test session from Debian's binaries, a schema per test; tests/postgres_support.py).
+PG_BIN=${MOCKFINRA_PG_BIN:-/usr/lib/postgresql/15/bin}
+if [[ ! -x "$PG_BIN/pg_ctl" ]]; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing Debian's postgresql for the PostgreSQL run" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+  else
+    echo "test.sh: $PG_BIN/pg_ctl not found and not root; the PostgreSQL run will fail" >&2
+  fi
+fi
+
+echo "test.sh: the suite on SQLite" >&2
+"$PYTHON" -m pytest -n auto "$@"
+echo "test.sh: the suite on PostgreSQL" >&2
+MOCKFINRA_TEST_DB=postgresql exec "$PYTHON" -m pytest -n auto "$@"

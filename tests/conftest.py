@@ -10,8 +10,8 @@ from mockfinra.settings import Settings
 
 TEST_DATA = Path(__file__).parent / "data"
 
-#: the browser fixtures (`browser`, `page`) for every browser test
-pytest_plugins = ["browser_support"]
+#: the browser fixtures (`browser`, `page`) for every browser test; PostgreSQL when MOCKFINRA_TEST_DB=postgresql
+pytest_plugins = ["browser_support", "postgres_support"]
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from mockfinra.security import digest
-from mockfinra.store.base import Base, JsonDict, JsonList, UTCDateTime
+from mockfinra.store.base import Base, JsonDict, JsonList, UTCDateTime, locked
 
 
 class Transaction(Base):
@@ -52,4 +52,4 @@ class SessionToken(Base):
 
 
 def find_transaction(db: Session, state_token: str) -> Transaction | None:
-    return db.scalar(select(Transaction).where(Transaction.state_token_digest == digest(state_token)))
+    return db.scalar(locked(select(Transaction).where(Transaction.state_token_digest == digest(state_token))))

@@ -1,7 +1,16 @@
-"""The store: SQLAlchemy 2 on SQLite by default (a file, so state survives a restart), any URL works.
+"""The store: SQLAlchemy 2 on SQLite by default (a file, so state survives a restart), or PostgreSQL
+(`postgresql+psycopg://...`, psycopg 3) for an instance shared by several workers or hosts.
 
-All writes go through `Store.transaction()`, which serialises access (a mock needs correctness far more
-than write concurrency, and SQLite in memory is one shared connection) and rolls a failed request back.
+Every unit of work goes through `Store.transaction()`, which commits on success and rolls a failed request
+back. Correctness comes from the database's own transactions, not from a lock in Python:
+- PostgreSQL: READ COMMITTED, and everything that must happen once (a sessionToken, an authorization or
+  interaction code, a refresh token, a stateToken step, a TOTP step, a lockout counter, a push answer, a
+  one-time recovery or activation token) is read with `SELECT ... FOR UPDATE` (`locked`/`get_locked`), so
+  a concurrent second attempt waits and then sees the first one's result.
+- SQLite file: every transaction starts with `BEGIN IMMEDIATE` (with a busy timeout), so writers are
+  serialised by SQLite itself, across threads and processes alike; WAL lets readers of committed state on.
+- SQLite in memory: one shared connection (StaticPool) cannot hold two transactions at once, so there, and
+  only there, a process-wide lock remains (an in-memory store is one process anyway).
 """
 
 from __future__ import annotations
@@ -14,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from sqlalchemy import JSON, DateTime, MetaData, create_engine, event, inspect, text
+from sqlalchemy import JSON, DateTime, MetaData, Select, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.mutable import MutableDict, MutableList
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -71,49 +80,73 @@ def _load_models() -> None:
         importlib.import_module(f"{package}.{module.name}")
 
 
+#: how long a SQLite writer waits for another one's transaction before giving up
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
 def _sqlite_pragmas(engine: Engine, in_memory: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # pysqlite's own transaction handling would BEGIN (deferred) lazily; take it over (see "begin").
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         if not in_memory:
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # IMMEDIATE takes SQLite's write lock up front: two transactions never both read a row and then
+        # both write it (a deferred one would fail with "database is locked" on upgrading instead).
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if not in_memory else "BEGIN")
+
+
+def locked(statement: Select[Any]) -> Select[Any]:
+    """`statement` as `SELECT ... FOR UPDATE` (PostgreSQL; SQLite serialises writers itself), reloading rows
+    the session already holds, so a check made after the lock sees what the previous holder committed."""
+    return statement.with_for_update().execution_options(populate_existing=True)
+
+
+def get_locked(db: Session, model: type[Any], key: Any) -> Any:
+    """`db.get` under a row lock (see `locked`)."""
+    return db.get(model, key, with_for_update=True, populate_existing=True)
 
 
 class Store:
     def __init__(self, url: str) -> None:
         _load_models()
         self.url = url
+        self.in_memory = False
         if url.startswith("sqlite"):
-            in_memory = url in ("sqlite://", "sqlite:///:memory:") or "mode=memory" in url
+            self.in_memory = url in ("sqlite://", "sqlite:///:memory:") or "mode=memory" in url
             kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
-            if in_memory:
+            if self.in_memory:
                 kwargs["poolclass"] = StaticPool
+            else:
+                kwargs["connect_args"]["timeout"] = SQLITE_BUSY_TIMEOUT_MS / 1000
+                kwargs["pool_size"] = 16
+                kwargs["max_overflow"] = 48
             self.engine = create_engine(url, **kwargs)
-            _sqlite_pragmas(self.engine, in_memory)
+            _sqlite_pragmas(self.engine, self.in_memory)
         else:
-            self.engine = create_engine(url, pool_pre_ping=True)
+            # as many connections as the server's thread pool runs requests (anyio: 40), and then some
+            self.engine = create_engine(url, pool_pre_ping=True, pool_size=16, max_overflow=48, pool_timeout=60)
+        self.dialect = self.engine.dialect.name
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._lock = threading.RLock()
+        #: only the one shared connection of an in-memory SQLite needs a lock in Python (see the docstring)
+        self._lock: threading.RLock | None = threading.RLock() if self.in_memory else None
+        #: the session of the transaction open in this thread: a nested `transaction()` joins it
+        self._local = threading.local()
 
-    def create_all(self) -> None:
-        Base.metadata.create_all(self.engine)
-        self._add_missing_columns()
+    def create_all(self, upgrade: bool = True) -> str:
+        """Bring the schema to the current version (mockfinra/store/schema.py): create a new database's
+        tables, or migrate an older one with Alembic unless `upgrade` is False (then an older one is refused)."""
+        from mockfinra.store.schema import bring_to_head
 
-    def _add_missing_columns(self) -> None:
-        """A store file written by an older version lacks the nullable columns added since: add them, so
-        that upgrading keeps the state (`create_all` only creates missing tables)."""
-        inspector = inspect(self.engine)
-        with self.engine.begin() as connection:
-            for table in Base.metadata.sorted_tables:
-                present = {column["name"] for column in inspector.get_columns(table.name)}
-                for column in table.columns:
-                    if column.name in present or not column.nullable:
-                        continue
-                    kind = column.type.compile(self.engine.dialect)
-                    connection.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}'))
+        return bring_to_head(self.engine, upgrade=upgrade)
 
     def wipe(self) -> None:
         """Delete every row of every table (children first)."""
@@ -126,23 +159,38 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: committed on success, rolled back on error (unless the error says commit)."""
+        """One unit of work: committed on success, rolled back on error (unless the error says commit).
+
+        A `transaction()` opened while this thread already has one joins it (the outer one commits): a
+        second connection would wait for the first one's lock forever on SQLite."""
+        current: Session | None = getattr(self._local, "session", None)
+        if current is not None:
+            yield current
+            return
+        if self._lock is None:
+            yield from self._unit_of_work()
+            return
         with self._lock:
-            session = self._sessions()
-            try:
-                yield session
+            yield from self._unit_of_work()
+
+    def _unit_of_work(self) -> Iterator[Session]:
+        session = self._sessions()
+        self._local.session = session
+        try:
+            yield session
+            session.commit()
+        except MockfinraError as error:
+            if error.commit:
                 session.commit()
-            except MockfinraError as error:
-                if error.commit:
-                    session.commit()
-                else:
-                    session.rollback()
-                raise
-            except BaseException:
+            else:
                 session.rollback()
-                raise
-            finally:
-                session.close()
+            raise
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            self._local.session = None
+            session.close()
 
     def dump(self) -> dict[str, Any]:
         """Rows of every model that declares a `__state_key__`, for `GET /_mock/state`."""

@@ -12,7 +12,7 @@ from sqlalchemy import String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from mockfinra.security import digest
-from mockfinra.store.base import Base, JsonList, UTCDateTime
+from mockfinra.store.base import Base, JsonList, UTCDateTime, locked
 
 
 class Interaction(Base):
@@ -38,4 +38,4 @@ class Interaction(Base):
 
 
 def find_interaction(db: Session, handle: str) -> Interaction | None:
-    return db.scalar(select(Interaction).where(Interaction.handle_digest == digest(handle)))
+    return db.scalar(locked(select(Interaction).where(Interaction.handle_digest == digest(handle))))

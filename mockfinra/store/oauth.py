@@ -13,7 +13,7 @@ from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from mockfinra.security import digest
-from mockfinra.store.base import Base, JsonDict, JsonList, UTCDateTime
+from mockfinra.store.base import Base, JsonDict, JsonList, UTCDateTime, locked
 
 
 class SigningKey(Base):
@@ -99,11 +99,11 @@ class AccessTokenRecord(Base):
 
 
 def find_code(db: Session, code: str) -> AuthorizationCode | None:
-    return db.scalar(select(AuthorizationCode).where(AuthorizationCode.digest == digest(code)))
+    return db.scalar(locked(select(AuthorizationCode).where(AuthorizationCode.digest == digest(code))))
 
 
 def find_refresh_token(db: Session, token: str) -> RefreshToken | None:
-    return db.scalar(select(RefreshToken).where(RefreshToken.digest == digest(token)))
+    return db.scalar(locked(select(RefreshToken).where(RefreshToken.digest == digest(token))))
 
 
 def refresh_tokens_of(db: Session, user_id: str) -> list[RefreshToken]:

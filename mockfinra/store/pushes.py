@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from mockfinra.store.base import Base, JsonList, UTCDateTime
+from mockfinra.store.base import Base, JsonList, UTCDateTime, get_locked
 
 #: PENDING until the device answers or it times out; CANCELLED when the sign-in moved on without it
 PUSH_STATUSES = ("PENDING", "APPROVED", "REJECTED", "TIMEOUT", "CANCELLED")
@@ -38,7 +38,7 @@ class Push(Base):
 
 
 def get_push(db: Session, push_id: str) -> Push | None:
-    return db.get(Push, push_id)
+    return get_locked(db, Push, push_id)
 
 
 def find_pushes(db: Session, login_key: str | None = None, status: str | None = None) -> list[Push]:

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from mockfinra.security import digest
-from mockfinra.store.base import Base, UTCDateTime
+from mockfinra.store.base import Base, UTCDateTime, get_locked
 
 
 class RecoveryToken(Base):
@@ -29,4 +29,4 @@ class RecoveryToken(Base):
 
 
 def find_recovery_token(db: Session, token: str) -> RecoveryToken | None:
-    return db.get(RecoveryToken, digest(token or ""))
+    return get_locked(db, RecoveryToken, digest(token or ""))

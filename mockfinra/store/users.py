@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from mockfinra.store.base import Base, JsonDict, JsonList, UTCDateTime
+from mockfinra.store.base import Base, JsonDict, JsonList, UTCDateTime, get_locked, locked
 
 USER_STATUSES = ("STAGED", "PROVISIONED", "ACTIVE", "RECOVERY", "LOCKED_OUT", "PASSWORD_EXPIRED", "SUSPENDED", "DEPROVISIONED")
 ENTITLEMENTS = ("TRACE", "ADF", "ORF", "TRF")
@@ -93,11 +93,12 @@ def normalise_login(login: str) -> str:
 
 
 def get_user(db: Session, user_id: str) -> User | None:
-    return db.get(User, user_id)
+    """The user, row-locked (see `locked`): lockout counters, TOTP steps and factor state change once."""
+    return get_locked(db, User, user_id)
 
 
 def find_user_by_login(db: Session, login: str) -> User | None:
-    return db.scalar(select(User).where(User.login_key == normalise_login(login)))
+    return db.scalar(locked(select(User).where(User.login_key == normalise_login(login))))
 
 
 def find_user(db: Session, id_or_login: str) -> User | None:
@@ -106,7 +107,7 @@ def find_user(db: Session, id_or_login: str) -> User | None:
 
 
 def get_factor(db: Session, user_id: str, factor_id: str) -> Factor | None:
-    factor = db.get(Factor, factor_id)
+    factor = get_locked(db, Factor, factor_id)
     if factor is None or factor.user_id != user_id:
         return None
     return factor

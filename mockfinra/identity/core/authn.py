@@ -48,6 +48,7 @@ from mockfinra.identity.core.transactions import (
 from mockfinra.identity.core.users import set_password
 from mockfinra.security import digest, verify_secret
 from mockfinra.store.authn import Transaction
+from mockfinra.store.base import locked
 from mockfinra.store.users import Factor, User, find_user_by_login, get_factor
 
 #: statuses whose users may sign in with a password (LOCKED_OUT answers with the lockout response)
@@ -179,7 +180,7 @@ def token_authentication(
     ASSUMPTION: like Okta's "primary authentication with activation token", the answer is PASSWORD_RESET
     (`next` resetPassword) for a user without a password; a user who has one is activated and goes on.
     """
-    user = db.scalar(select(User).where(User.activation_token_digest == digest(token or "")))
+    user = db.scalar(locked(select(User).where(User.activation_token_digest == digest(token or ""))))
     now = ctx.clock.now()
     if (
         user is None

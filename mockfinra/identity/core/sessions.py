@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from mockfinra.context import Context
 from mockfinra.security import digest, new_id, new_token
 from mockfinra.store.authn import SessionToken
+from mockfinra.store.base import get_locked
 from mockfinra.store.sessions import WebSession
 from mockfinra.store.users import User
 
@@ -38,7 +39,7 @@ def issue_session_token(ctx: Context, db: Session, user: User, amr: Iterable[str
 
 def redeem_session_token(ctx: Context, db: Session, token: str) -> SessionToken | None:
     """Use a sessionToken once. None when unknown, expired or already used."""
-    row = db.get(SessionToken, digest(token or ""))
+    row = get_locked(db, SessionToken, digest(token or ""))
     now = ctx.clock.now()
     if row is None or row.used_at is not None or row.expires_at <= now:
         return None

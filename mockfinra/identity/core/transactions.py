@@ -16,8 +16,14 @@ from mockfinra.security import digest, new_id, new_token
 from mockfinra.store.authn import Transaction, find_transaction
 from mockfinra.store.users import User, get_user
 
-#: expired transactions are kept this long (for `/_mock/state`) before they are pruned
+#: expired transactions are kept this long (for `/_mock/state`) before the sweep prunes them
 PRUNE_AFTER = timedelta(hours=1)
+
+
+def prune_expired_transactions(ctx: Context, db: Session) -> int:
+    """Delete transactions expired more than PRUNE_AFTER ago (mockfinra/sweeper.py calls it periodically)."""
+    result = db.execute(delete(Transaction).where(Transaction.expires_at < ctx.clock.now() - PRUNE_AFTER))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 @dataclass
@@ -46,7 +52,6 @@ def create_transaction(
 ) -> Handle:
     """A new transaction; its state token starts with `token_prefix` (`00` classic, `02.id.` IDX, as Okta's)."""
     now = ctx.clock.now()
-    db.execute(delete(Transaction).where(Transaction.expires_at < now - PRUNE_AFTER))
     token = new_token(token_prefix, 30)
     txn = Transaction(
         id=new_id("txn", 24),
