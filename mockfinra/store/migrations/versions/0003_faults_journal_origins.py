@@ -1,7 +1,7 @@
 """Fault injection (`faults`), the request journal (`journal`), runtime trusted origins (`trusted_origins`)
 and the HTML part of captured emails (`messages.html`).
 
-Revision ID: 0003_faults_journal_origins_email_html
+Revision ID: 0003_faults_journal_origins
 Revises: 0002_since_first_release
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_faults_journal_origins_email_html"
+revision = "0003_faults_journal_origins"
 down_revision = "0002_since_first_release"
 branch_labels = None
 depends_on = None
