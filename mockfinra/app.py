@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mockfinra import __version__
+from mockfinra.allowed_methods import allowed_methods
 from mockfinra.clock import Clock, parse_instant
 from mockfinra.context import Context
 from mockfinra.error_responses import error_response, generic_error
@@ -21,6 +22,7 @@ from mockfinra.links import SITE_PREFIXES
 from mockfinra.middleware.mock_time import MockTimeHeader
 from mockfinra.middleware.request_body import RequestBody
 from mockfinra.middleware.site_dispatch import SiteDispatch
+from mockfinra.openapi import install as install_openapi
 from mockfinra.outbox.hub import OutboxHub
 from mockfinra.settings import TEMPLATES_DIR, Settings
 from mockfinra.store import Store
@@ -45,6 +47,10 @@ def install_error_handlers(app: FastAPI) -> None:
             message = f"Not found: {request.url.path}"
         elif exc.status_code == 405:
             message = f"The endpoint does not support the HTTP method {request.method}."
+            allowed = allowed_methods(request.app.routes, request.url.path)
+            if allowed:
+                headers = {**dict(exc.headers or {}), "Allow": ", ".join(allowed)}
+                return generic_error(surface, 405, message, "http_error", headers)
         else:
             message = str(exc.detail)
         return generic_error(surface, exc.status_code, message, "http_error", dict(exc.headers or {}))
@@ -90,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.ctx = ctx
     install_error_handlers(app)
     include_routers(app)
+    install_openapi(app)
     app.mount("/static", StaticFiles(directory=TEMPLATES_DIR / "static"), name="static")
 
     # add_middleware wraps: the last added runs first. So: the time header on every response (refusals
