@@ -11,6 +11,7 @@ from fastapi.routing import APIRoute
 
 from mockfinra.errors import surface_for
 from mockfinra.openapi import surfaces, table
+from mockfinra.openapi.downloads import SECURITY_SCHEMES
 from mockfinra.openapi.schemas import COMPONENTS
 
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
@@ -75,6 +76,7 @@ def build(app: FastAPI) -> dict[str, Any]:
     for name in UNUSED_SCHEMAS:
         schemas.pop(name, None)
     schemas.update(COMPONENTS)
+    doc["components"].setdefault("securitySchemes", {}).update(SECURITY_SCHEMES)
     by_key = {(method, route.path_format): route for route in routes for method in route.methods}
     paths = doc.setdefault("paths", {})
     for path, extra in table.EXTRA_PATHS.items():

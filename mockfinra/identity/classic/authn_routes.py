@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
+from pydantic import ConfigDict
 
 from mockfinra.context import Context
 from mockfinra.deps import get_context
@@ -17,7 +18,15 @@ from mockfinra.identity.core import authn as machine
 router = APIRouter(prefix=paths.AUTHN, tags=["authn"])
 
 
+def _given(*names: str) -> dict[str, Any]:
+    """A JSON Schema branch: these fields are present and not null."""
+    return {"required": list(names), "properties": {name: {"type": "string"} for name in names}}
+
+
 class AuthnBody(Body):
+    """Primary authentication (`username` and `password`), resume (`stateToken`) or sign-in by `token`."""
+
+    model_config = ConfigDict(json_schema_extra={"anyOf": [_given("username", "password"), _given("stateToken"), _given("token")]})
     username: str | None = None
     password: str | None = None
     stateToken: str | None = None
