@@ -79,10 +79,12 @@ FORMS: dict[str, tuple[dict[str, Field], tuple[str, ...]]] = {
 }
 
 
-def form_body(form: tuple[dict[str, Field], tuple[str, ...]]) -> dict[str, Any]:
-    fields, required = form
-    schema: dict[str, Any] = {"type": "object", "properties": fields, "required": list(required)}
-    return {"required": True, "content": {FORM: {"schema": schema}}}
+def form_body(form: tuple[dict[str, Field], tuple[str, ...]], required: bool = True) -> dict[str, Any]:
+    """`required=False` for forms of session-backed pages: without a session they redirect to sign-in
+    before reading any form."""
+    fields, names = form
+    schema: dict[str, Any] = {"type": "object", "properties": fields, "required": list(names)}
+    return {"required": required, "content": {FORM: {"schema": schema}}}
 
 
 def query_parameters(form: tuple[dict[str, Field], tuple[str, ...]]) -> list[dict[str, Any]]:

@@ -76,6 +76,10 @@ def build(app: FastAPI) -> dict[str, Any]:
     for name in UNUSED_SCHEMAS:
         schemas.pop(name, None)
     schemas.update(COMPONENTS)
+    for model in table.MODELS:
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(schema.pop("$defs", {}))
+        schemas[model.__name__] = schema
     doc["components"].setdefault("securitySchemes", {}).update(SECURITY_SCHEMES)
     by_key = {(method, route.path_format): route for route in routes for method in route.methods}
     paths = doc.setdefault("paths", {})

@@ -54,9 +54,11 @@ def _operation(method: str, site: str, auth: str, security: str) -> dict[str, An
         "summary": f"DownloadHandler.ashx ({site})",
         "operationId": f"{site}_download_{method}",
         "tags": ["downloads"],
-        "security": [{security: []}],
         "responses": _responses(auth),
     }
+    if security == "bearer":
+        # the legacy host asks for its client certificate before any credentials, so it declares none here
+        operation["security"] = [{security: []}]
     if method == "post":
         operation["parameters"] = [{"name": "action", "in": "query", "required": True, "schema": PARAMETERS["action"]}]
         fields = {name: schema for name, schema in PARAMETERS.items() if name != "action"}

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from pydantic import BaseModel
+
 from mockfinra.openapi import responses as r
 from mockfinra.openapi.bodies import FORMS, form_body, query_parameters
 from mockfinra.openapi.downloads import download_paths
@@ -47,8 +49,8 @@ PAGE: Spec = {"responses": {"200": r.page(), "302": signin_302}}
 FORM_POST: Spec = {"responses": {"200": None, "303": done_303, "403": html_403}}
 
 
-def _form(name: str, spec: Spec | None = None) -> Spec:
-    out: Spec = {**(spec or {}), "requestBody": form_body(FORMS[name])}
+def _form(name: str, spec: Spec | None = None, required: bool = True) -> Spec:
+    out: Spec = {**(spec or {}), "requestBody": form_body(FORMS[name], required)}
     return out
 
 
@@ -78,7 +80,14 @@ OPERATIONS: dict[str, Spec] = {
     "GET /_mock/ntf-window": {"responses": {"404": mock_404}},
     "DELETE /_mock/ntf-window": {"responses": {"404": mock_404}},
     "POST /_mock/ntf-window": {"responses": {"201": r.json("The window started"), "404": mock_404}},
-    "POST /_mock/users": {"responses": {"409": r.error("mock", 409, "The login is taken")}},
+    "POST /_mock/users": {
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "allOf": [{"$ref": "#/components/schemas/UserSpec"}],
+            "anyOf": [{"required": ["password"], "properties": {"password": {"type": "string"}}},
+                      {"required": ["status"], "properties": {"status": {"const": "PROVISIONED"}}}],
+        }}}},
+        "responses": {"409": r.error("mock", 409, "The login is taken")},
+    },
     "POST /_mock/push/enrollments/{factor_id}/activate": {"responses": {"409": mock_409}},
     "POST /_mock/push/{push_id}/approve": {"responses": {"409": mock_409}},
     "POST /_mock/push/{push_id}/deny": {"responses": {"409": mock_409}},
@@ -136,8 +145,8 @@ OPERATIONS: dict[str, Spec] = {
     "POST /traqs/api-access/tokens": FORM_POST,
     "POST /traqs/api-access/tokens/{token_id}/revoke": _merge(FORM_POST, {"responses": {"404": html_404}}),
     "POST /traqs/sign-out": FORM_POST,
-    "POST /traqs/order-form": _form("order-form", _merge(FORM_POST, {"responses": {"200": r.page(200, "The form again, with what to fix")}})),
-    "POST /traqs/order-form/requests/{order_id}/resend": _form("csrf", _merge(FORM_POST, {"responses": {"404": html_404, "409": html_409}})),
+    "POST /traqs/order-form": _form("order-form", _merge(FORM_POST, {"responses": {"200": r.page(200, "The form again, with what to fix")}}), False),
+    "POST /traqs/order-form/requests/{order_id}/resend": _form("csrf", _merge(FORM_POST, {"responses": {"404": html_404, "409": html_409}}), False),
     "GET /traqs/authorization-code/callback": {"responses": {"200": None, "303": r.redirect(303, "Signed in: back to the page asked for")}},
 }
 
@@ -151,6 +160,15 @@ for _path in ("/factors", "/factors/{factor_id}/lifecycle/activate", "/factors/{
               "/recovery/factors/{factor}/verify", "/recovery/factors/{factor}/resend", "/recovery/token",
               "/recovery/answer"):
     OPERATIONS[f"POST /api/v1/authn{_path}"] = AUTHN_STEP
+
+def _models() -> list[type[BaseModel]]:
+    from mockfinra.identity.core.provisioning import UserSpec
+
+    return [UserSpec]
+
+
+#: models of bodies that routes validate themselves, published under components/schemas
+MODELS = _models()
 
 #: operations FastAPI cannot see (catch-all routes): path → builder of their path item
 EXTRA_PATHS: dict[str, Callable[[], dict[str, Any]]] = download_paths()
