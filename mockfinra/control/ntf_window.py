@@ -31,8 +31,8 @@ class WindowStart(BaseModel):
         json_schema_extra={"oneOf": [{"required": ["firm"], "not": {"required": ["login"]}},
                                      {"required": ["login"], "not": {"required": ["firm"]}}]},
     )
-    firm: StrictStr = Field(None, description="a firm's name")
-    login: StrictStr = Field(None, description="a user's login (the window of their firm)")
+    firm: StrictStr = Field(None, description="a firm's name", json_schema_extra={"pattern": r"\S"})
+    login: StrictStr = Field(None, description="a user's login (the window of their firm)", json_schema_extra={"pattern": r"\S"})
     startedAt: StrictStr = Field(None, description="ISO-8601 instant the window started (default: now on the mock clock)",
                                  json_schema_extra={"format": "date-time"})
 

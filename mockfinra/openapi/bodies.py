@@ -73,9 +73,10 @@ FORMS: dict[str, tuple[dict[str, Field], tuple[str, ...]]] = {
             "products": {"type": "array", "items": {"type": "string", "enum": ["TRACE", "ADF", "ORF", "TRF"]}},
             "access": {"type": "array", "items": {"type": "string", "enum": ["WEB", "API"]}},
         },
-        ("csrf",),
+        (),
     ),
-    "csrf": ({"csrf": TEXT}, ("csrf",)),
+    # the CSRF token is checked (403) only once a session is found; without one the page redirects to sign-in
+    "csrf": ({"csrf": TEXT}, ()),
 }
 
 

@@ -90,8 +90,8 @@ def build(app: FastAPI) -> dict[str, Any]:
             if method not in METHODS:
                 continue
             route = by_key.get((method.upper(), path))
+            table.apply(operation, method, path)  # first: the surfaces only fill in what it left open
             surfaces.apply(operation, method, path, surface_for(path), route)
-            table.apply(operation, method, path)
     return doc
 
 
