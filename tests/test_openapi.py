@@ -148,3 +148,13 @@ def test_an_idx_body_that_is_not_an_object_is_a_400(app: Any) -> None:
         response = client.post("/idp/idx/introspect", json=["not", "an", "object"])
     assert response.status_code == 400
     assert response.json()["messages"]["value"][0]["class"] == "ERROR"
+
+
+# --- server bugs schemathesis found ---------------------------------------------------------------------
+
+
+def test_a_huge_message_limit_is_not_a_500(app: Any) -> None:
+    with TestClient(app, headers={"Authorization": "SSWS t0ken"}) as client:
+        response = client.get("/_mock/messages", params={"limit": str(2**80)})
+    assert response.status_code == 200, response.text
+    assert isinstance(response.json(), list)

@@ -54,7 +54,7 @@ def run_schemathesis(url: str, selection: list[str], report_dir: Path) -> subpro
 
 @pytest.mark.parametrize("group", sorted(GROUPS))
 def test_published_document_holds(group: str, tmp_path: Path) -> None:
-    settings = Settings.for_tests(admin_token=ADMIN_TOKEN, messages_wait_cap_seconds=1)
+    settings = Settings.for_tests(admin_token=ADMIN_TOKEN, messages_wait_cap_seconds=0)
     with MockfinraServer(settings) as server:
         result = run_schemathesis(server.url, GROUPS[group], tmp_path)
     output = result.stdout + result.stderr
