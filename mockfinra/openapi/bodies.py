@@ -70,8 +70,9 @@ FORMS: dict[str, tuple[dict[str, Field], tuple[str, ...]]] = {
             "last_name": TEXT,
             "email": TEXT,
             "firm": TEXT,
-            "products": {"type": "array", "items": {"type": "string", "enum": ["TRACE", "ADF", "ORF", "TRF"]}},
-            "access": {"type": "array", "items": {"type": "string", "enum": ["WEB", "API"]}},
+            # checked (a 400 page naming the field) only for a signed-in user: without a session the form redirects
+            "products": {"type": "array", "items": TEXT, "description": "TRACE, ADF, ORF and/or TRF"},
+            "access": {"type": "array", "items": TEXT, "description": "WEB and/or API"},
         },
         (),
     ),
