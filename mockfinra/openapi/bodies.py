@@ -71,8 +71,8 @@ FORMS: dict[str, tuple[dict[str, Field], tuple[str, ...]]] = {
             "email": TEXT,
             "firm": TEXT,
             # checked (a 400 page naming the field) only for a signed-in user: without a session the form redirects
-            "products": {"type": "array", "items": TEXT, "description": "TRACE, ADF, ORF and/or TRF"},
-            "access": {"type": "array", "items": TEXT, "description": "WEB and/or API"},
+            "products": {"anyOf": [TEXT, {"type": "array", "items": TEXT}], "description": "TRACE, ADF, ORF and/or TRF"},
+            "access": {"anyOf": [TEXT, {"type": "array", "items": TEXT}], "description": "WEB and/or API"},
         },
         (),
     ),
