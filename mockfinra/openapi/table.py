@@ -70,6 +70,10 @@ def _merge(*specs: Spec) -> Spec:
 
 OPERATIONS: dict[str, Spec] = {
     # --- control plane -------------------------------------------------------------------------
+    "GET /_mock": {"responses": {"200": r.page(description="The trainer's home")}},
+    "GET /favicon.ico": {
+        "responses": {"200": {"description": "The favicon (SVG)", "content": {"image/svg+xml": {"schema": {"type": "string"}}}}}
+    },
     "GET /_mock/ready": {"responses": {"503": r.json("Not ready yet: the seed is loading", {"type": "object"})}},
     "GET /_mock/messages": {"parameters": {"limit": {"minimum": 1}, "wait": {"minimum": 0}}},
     "GET /_mock/messages/latest": {"parameters": {"wait": {"minimum": 0}}, "responses": {"404": mock_404}},
