@@ -146,7 +146,15 @@ def wait_for_js(page: Any, expression: str, timeout: float = 15.0) -> None:
     does not refuse it."""
     import time
 
+    from playwright.sync_api import Error
+
     deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
+    while True:
+        try:
+            if page.evaluate(expression):
+                return
+        except Error as error:  # the page navigated while we asked: ask the next page
+            if "context was destroyed" not in str(error) and "navigat" not in str(error):
+                raise
         assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
         page.wait_for_timeout(50)

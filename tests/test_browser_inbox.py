@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-from browser_support import SCREENSHOTS, check_screen, visible_text, watch
+from browser_support import SCREENSHOTS, check_screen, visible_text, wait_for_js, watch
 
 from mockfinra.clock import parse_instant
 from mockfinra.settings import Settings
@@ -147,7 +147,7 @@ def test_the_trainers_home_moves_the_clock_and_resets(server: MockfinraServer, p
     page.click("#reset-button")
     page.wait_for_selector("#home-status:has-text('Reset')")
     page.wait_for_load_state("load")
-    page.wait_for_function("() => !document.querySelector(\"tr[data-login='temp.user@example.com']\")")
+    wait_for_js(page, "() => !document.querySelector(\"tr[data-login='temp.user@example.com']\")")
     assert abs((_clock(server) - before).total_seconds()) < 60
     messages = httpx.get(f"{base}/_mock/messages", params={"to": INVITED}).json()
     assert [m["meta"]["kind"] for m in messages] == ["activation"]
@@ -159,7 +159,7 @@ def test_the_trainers_home_switches_the_era(server: MockfinraServer, page: Any) 
     page.goto(f"{server.url}/_mock")
     page.select_option("#era-select", "2021")
     page.click("#era-form button[type=submit]")
-    page.wait_for_function("() => document.querySelector('#era-current').textContent === '2021'")
+    wait_for_js(page, "() => document.querySelector('#era-current').textContent === '2021'")
     assert httpx.get(f"{server.url}/_mock/era").json()["era"] == "2021"
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from browser_support import check_screen, watch
+from browser_support import check_screen, wait_for_js, watch
 
 from mockfinra.settings import Settings
 from mockfinra.testing import MockfinraServer
@@ -34,7 +34,7 @@ def test_the_journal_page_lists_requests_live(server: MockfinraServer, page: Any
 
     fault = httpx.post(f"{server.url}/_mock/faults", json={"site": "traqs", "status": 503}, timeout=60).json()
     httpx.get(f"{server.url}/traqs/", timeout=60)  # recorded while the page waits: it appears without a reload
-    page.wait_for_function("document.querySelectorAll('#entry-rows tr').length === 2")
+    wait_for_js(page, "document.querySelectorAll('#entry-rows tr').length === 2")
     newest = rows.first.inner_text()
     assert "/traqs/" in newest and "503" in newest and fault["id"] in newest
     rows.first.click()
@@ -44,7 +44,7 @@ def test_the_journal_page_lists_requests_live(server: MockfinraServer, page: Any
 
     page.fill("#filter-status", "5xx")
     page.click("text=Filter")
-    page.wait_for_function("document.querySelectorAll('#entry-rows tr').length === 1")
+    wait_for_js(page, "document.querySelectorAll('#entry-rows tr').length === 1")
     assert "503" in rows.first.inner_text()
     check_screen(page, "journal-filtered")
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import pyotp
 import pytest
+from browser_support import wait_for_js
 from walk_support import PASSWORD, QUESTION, Screen, Tour
 
 from mockfinra.clock import parse_instant
@@ -172,7 +173,7 @@ def idx_enroll_question_and_google(t: Tour) -> None:
     t.see("#idx-enrolled")
     t.check("enroll-list-done")
     t.page.click("[data-se=enroll-google_otp]")
-    t.page.wait_for_function("document.getElementById('idx-qrcode') && document.getElementById('idx-qrcode').naturalWidth > 0")
+    wait_for_js(t.page, "document.getElementById('idx-qrcode') && document.getElementById('idx-qrcode').naturalWidth > 0")
     t.check("google-qr", picture="enroll-google-authenticator")
     t.page.click("details.manual-key summary")
     secret = t.text("#idx-shared-secret").strip()
@@ -206,7 +207,7 @@ def idx_enroll_okta_verify(t: Tour) -> None:
     idx_sign_in(t, login)
     add_method(t)
     t.page.click("[data-se=enroll-okta_verify]")
-    t.page.wait_for_function("document.getElementById('idx-qrcode') && document.getElementById('idx-qrcode').naturalWidth > 0")
+    wait_for_js(t.page, "document.getElementById('idx-qrcode') && document.getElementById('idx-qrcode').naturalWidth > 0")
     t.check("qr")
     phone_tab = t.page.context.new_page()
     main, t.page = t.page, phone_tab
@@ -261,7 +262,7 @@ def idx_errors_and_unlock(t: Tour) -> None:
     for _ in range(4):
         t.page.fill("#idx-password", "Wrong-Pass-1")
         t.page.click("#idx-submit")
-        t.page.wait_for_function("!document.getElementById('idx-submit') || !document.getElementById('idx-submit').disabled")
+        wait_for_js(t.page, "!document.getElementById('idx-submit') || !document.getElementById('idx-submit').disabled")
     t.see("#idx-start-again, #idx-unlock")
     t.check("locked")
     t.goto("/login/login.htm")
@@ -286,7 +287,7 @@ def idx_factor_lockout(t: Tour) -> None:
     for attempt in range(6):
         t.page.fill("#idx-code", "000000")
         t.page.click("#idx-submit")
-        t.page.wait_for_function("!document.getElementById('idx-submit') || !document.getElementById('idx-submit').disabled")
+        wait_for_js(t.page, "!document.getElementById('idx-submit') || !document.getElementById('idx-submit').disabled")
         if attempt == 0:
             t.see("#form-errors .error")
             t.check("wrong-code")
@@ -416,7 +417,7 @@ def classic_enroll(t: Tour) -> None:
     t.page.fill("#question-answer", "space invaders")
     t.page.click("#okta-signin-submit")
     t.see("[data-enroll='token:software:totp:GOOGLE']").click()
-    t.page.wait_for_function("document.getElementById('qrcode') && document.getElementById('qrcode').naturalWidth > 0")
+    wait_for_js(t.page, "document.getElementById('qrcode') && document.getElementById('qrcode').naturalWidth > 0")
     t.check("google-qr")
     t.page.click("details.manual-key summary")
     secret = t.text("#shared-secret").strip()
@@ -502,7 +503,7 @@ def classic_errors_and_unlock(t: Tour) -> None:
             break
         t.page.fill("#okta-signin-password", "Wrong-Pass-1")
         t.page.click("#okta-signin-submit")
-        t.page.wait_for_function("!document.getElementById('okta-signin-submit') || !document.getElementById('okta-signin-submit').disabled")
+        wait_for_js(t.page, "!document.getElementById('okta-signin-submit') || !document.getElementById('okta-signin-submit').disabled")
     t.see("#start-unlock")
     t.check("locked")
     t.goto("/login/login.htm")
@@ -528,7 +529,7 @@ def classic_factor_lockout(t: Tour) -> None:
     for _ in range(5):
         t.page.fill("#mfa-code", "000000")
         t.page.click("#okta-signin-submit")
-        t.page.wait_for_function("!document.getElementById('okta-signin-submit') || !document.getElementById('okta-signin-submit').disabled")
+        wait_for_js(t.page, "!document.getElementById('okta-signin-submit') || !document.getElementById('okta-signin-submit').disabled")
         if t.page.query_selector("#start-unlock"):
             break
     t.see("#start-unlock")  # the locked screen, not the code form again

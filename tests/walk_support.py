@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from browser_support import check_screen, watch
+from browser_support import check_screen, wait_for_js, watch
 
 from mockfinra.testing import MockfinraServer
 
@@ -79,7 +79,7 @@ class Tour:
         page = self.page
         page.set_viewport_size(PHONE)
         try:
-            page.wait_for_function("() => window.innerWidth === %d" % PHONE["width"])
+            wait_for_js(page, "() => window.innerWidth === %d" % PHONE["width"])
             wide, inner = page.evaluate("() => [document.scrollingElement.scrollWidth, window.innerWidth]")
             assert wide <= inner, f"{name}: at {inner} px wide the page scrolls sideways ({wide} px of content)"
         finally:

@@ -12,6 +12,7 @@ from fastapi.openapi.docs import get_redoc_html
 from fastapi.responses import FileResponse, HTMLResponse
 
 from mockfinra.links import Links
+from mockfinra.middleware.security_headers import page_policy
 from mockfinra.pages import render
 from mockfinra.resources import TEMPLATES_DIR
 
@@ -44,7 +45,11 @@ def redoc(request: Request) -> HTMLResponse:
         with_google_fonts=False,
     )
     html = page.body.decode("utf-8").replace("<html>", '<html lang="en">', 1)
-    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+    # ReDoc (styled-components) injects its styles at run time and may start a blob: worker: its own policy,
+    # otherwise the pages' one ('self' only, no framing).
+    policy = page_policy(request.app.state.settings).replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+    policy += "; worker-src 'self' blob:"
+    return HTMLResponse(html, headers={"Cache-Control": "no-store", "Content-Security-Policy": policy})
 
 
 @favicon_router.get("/favicon.ico")
