@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mockfinra import __version__
+from mockfinra.allowed_methods import allowed_methods
 from mockfinra.clock import Clock, parse_instant
 from mockfinra.context import Context
 from mockfinra.error_responses import error_response, generic_error
@@ -31,6 +32,7 @@ from mockfinra.middleware.request_head import RequestHeadLimits
 from mockfinra.middleware.security_headers import SecurityHeaders
 from mockfinra.middleware.site_dispatch import SiteDispatch
 from mockfinra.middleware.unexpected_errors import UnexpectedErrors
+from mockfinra.openapi import install as install_openapi
 from mockfinra.outbox.hub import OutboxHub
 from mockfinra.settings import TEMPLATES_DIR, Settings
 from mockfinra.store import Store
@@ -56,6 +58,10 @@ def install_error_handlers(app: FastAPI) -> None:
             message = f"Not found: {request.url.path}"
         elif exc.status_code == 405:
             message = f"The endpoint does not support the HTTP method {request.method}."
+            allowed = allowed_methods(request.app.routes, request.url.path)
+            if allowed:
+                headers = {**dict(exc.headers or {}), "Allow": ", ".join(allowed)}
+                return generic_error(surface, 405, message, "http_error", headers)
         else:
             message = str(exc.detail)
         return generic_error(surface, exc.status_code, message, "http_error", dict(exc.headers or {}))
@@ -106,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.ctx = ctx
     install_error_handlers(app)
     include_routers(app)
+    install_openapi(app)
     app.mount("/static", StaticFiles(directory=TEMPLATES_DIR / "static"), name="static")
 
     # add_middleware wraps: the last added runs first. So: the time header and the security headers on every

@@ -76,6 +76,8 @@ async def _find(
 ) -> tuple[list[dict[str, Any]], dict[str, str]]:
     seconds, clamped = _wait_seconds(wait, ctx.settings.messages_wait_cap_seconds)
     _check_limit(limit)
+    if limit is not None:
+        limit = min(limit, ctx.settings.messages_max)  # no more are kept; a huge number must not reach SQL
     where: MessageFilter = await run_in_threadpool(read_store, ctx, build_filter, to, channel, since)
     found = await wait_for_messages(ctx, lambda: read_store(ctx, list_messages, where, limit), seconds)
     headers = {CLAMPED_HEADER: str(ctx.settings.messages_wait_cap_seconds)} if clamped else {}

@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Body, Depends
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from mockfinra.admin import require_admin
 from mockfinra.clock import parse_instant
@@ -24,11 +24,17 @@ router = APIRouter(prefix="/ntf-window", dependencies=[Depends(require_admin)], 
 
 
 class WindowStart(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    firm: str | None = None
-    login: str | None = None
-    #: ISO-8601 instant the window started (default: now on the mock clock)
-    startedAt: str | None = None
+    """Exactly one of `firm` and `login`."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"oneOf": [{"required": ["firm"], "not": {"required": ["login"]}},
+                                     {"required": ["login"], "not": {"required": ["firm"]}}]},
+    )
+    firm: StrictStr = Field(None, description="a firm's name", json_schema_extra={"pattern": r"\S"})
+    login: StrictStr = Field(None, description="a user's login (the window of their firm)", json_schema_extra={"pattern": r"\S"})
+    startedAt: StrictStr = Field(None, description="ISO-8601 instant the window started (default: now on the mock clock)",
+                                 json_schema_extra={"format": "date-time"})
 
 
 def _one_of(firm: str | None, login: str | None) -> None:

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictStr
 
 from mockfinra import __version__
 from mockfinra.admin import require_admin
@@ -20,6 +20,8 @@ from mockfinra.seed import reset_state
 from mockfinra.store.base import STATE_VERSION
 
 router = APIRouter()
+
+TEN_YEARS = 10 * 365 * 86400
 
 
 @router.get("/health")
@@ -45,10 +47,13 @@ def reset(request: Request, ctx: Context = Depends(get_context)) -> dict[str, An
 
 
 class ClockChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    advance: float | None = None
-    set: str | None = None
-    freeze: bool | None = None
+    """Strict: `{"freeze": "no"}` or `{"advance": "5"}` is a 400, not a guess; null is not a value."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
+    advance: StrictFloat = Field(None, description="seconds, within ten years either way",
+                                 json_schema_extra={"minimum": -TEN_YEARS, "maximum": TEN_YEARS})
+    set: StrictStr = Field(None, description="an ISO-8601 instant", json_schema_extra={"format": "date-time"})
+    freeze: StrictBool = Field(None, description="true stops the clock, false lets it run")
 
 
 @router.get("/clock", dependencies=[Depends(require_admin)])
@@ -67,7 +72,7 @@ def change_clock(change: ClockChange = Body(...), ctx: Context = Depends(get_con
             moment = parse_instant(change.set)
         except (ValueError, OverflowError):
             raise ClientError(400, f"set: '{change.set}' is not an ISO-8601 instant.") from None
-    if change.advance is not None and not -10 * 365 * 86400 <= change.advance <= 10 * 365 * 86400:
+    if change.advance is not None and not -TEN_YEARS <= change.advance <= TEN_YEARS:
         raise ClientError(400, "advance: must be within ten years either way (seconds).")
     # the instants the change goes through, checked before anything changes
     try:

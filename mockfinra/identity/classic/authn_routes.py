@@ -6,18 +6,32 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
+from pydantic import ConfigDict
 
 from mockfinra.context import Context
 from mockfinra.deps import get_context
 from mockfinra.errors import not_found, validation_error
 from mockfinra.identity.classic import paths
-from mockfinra.identity.classic.bodies import Body, StateBody, client_of, factor_input, respond
+from mockfinra.identity.classic.bodies import Body, StateBody, client_of, factor_input, numbers_as_text, respond
 from mockfinra.identity.core import authn as machine
 
 router = APIRouter(prefix=paths.AUTHN, tags=["authn"])
 
 
+def _given(*names: str) -> dict[str, Any]:
+    """A JSON Schema branch: these fields are present and not null."""
+    return {"required": list(names), "properties": {name: {"type": ["string", "number"]} for name in names}}
+
+
+def _authn_schema(schema: dict[str, Any]) -> None:
+    numbers_as_text(schema)
+    schema["anyOf"] = [_given("username", "password"), _given("stateToken"), _given("token")]
+
+
 class AuthnBody(Body):
+    """Primary authentication (`username` and `password`), resume (`stateToken`) or sign-in by `token`."""
+
+    model_config = ConfigDict(json_schema_extra=_authn_schema)
     username: str | None = None
     password: str | None = None
     stateToken: str | None = None

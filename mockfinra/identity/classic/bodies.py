@@ -22,8 +22,16 @@ from mockfinra.links import Links
 NO_STORE = {"Cache-Control": "no-cache, no-store", "Pragma": "no-cache"}
 
 
+def numbers_as_text(schema: dict[str, Any]) -> None:
+    """The published schema says what the model accepts: a text field takes a number too."""
+    for prop in schema.get("properties", {}).values():
+        for branch in prop.get("anyOf", [prop]):
+            if branch.get("type") == "string" and not branch.get("pattern"):
+                branch["type"] = ["string", "number"]
+
+
 class Body(BaseModel):
-    model_config = ConfigDict(extra="allow", coerce_numbers_to_str=True)
+    model_config = ConfigDict(extra="allow", coerce_numbers_to_str=True, json_schema_extra=numbers_as_text)
 
 
 class StateBody(Body):

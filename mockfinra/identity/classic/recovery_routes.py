@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
+from pydantic import Field
 
 from mockfinra.context import Context
 from mockfinra.deps import get_context
@@ -20,7 +21,8 @@ PHONE_FACTORS = ("SMS", "CALL")
 
 class StartBody(Body):
     username: str
-    factorType: str
+    #: SMS, CALL or EMAIL in any case (the domain checks it and names the choices)
+    factorType: str = Field(json_schema_extra={"pattern": r"^\s*([Ss][Mm][Ss]|[Cc][Aa][Ll][Ll]|[Ee][Mm][Aa][Ii][Ll])\s*$"})
     relayState: str | None = None
 
 

@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from fastapi import APIRouter, Body, Depends, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
 from mockfinra.context import Context
@@ -88,9 +89,29 @@ def _after_error(ctx: Context, links: Links, given: flow.Given, problem: text.Id
         return render_terminal(problem.messages)
 
 
+class IdxBody(BaseModel):
+    """An IDX request: a JSON object whose fields the current remediation names (always `stateHandle`, or
+    `interactionHandle` to introspect); any other JSON value is a 400."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "properties": {
+                "stateHandle": {"type": "string"},
+                "interactionHandle": {"type": "string"},
+                "stateToken": {"type": "string"},
+            }
+        },
+    )
+
+
+def _fields(body: IdxBody | None) -> dict[str, Any]:
+    return body.model_dump() if body is not None else {}
+
+
 def _step(name: str, run: Callable[[Context, Session, flow.Given], flow.Step], doc: str) -> None:
-    def endpoint(request: Request, body: Any = Body(default=None), ctx: Context = Depends(get_context)) -> JSONResponse:
-        return _answer(ctx, request, body or {}, lambda db, given: run(ctx, db, given))
+    def endpoint(request: Request, body: IdxBody | None = Body(default=None), ctx: Context = Depends(get_context)) -> JSONResponse:
+        return _answer(ctx, request, _fields(body), lambda db, given: run(ctx, db, given))
 
     endpoint.__doc__ = doc
     endpoint.__name__ = f"idx_{name.replace('/', '_').replace('-', '_')}"
@@ -111,17 +132,17 @@ _step("unlock-account", flow.unlock_account, "Unlock account: start the unlock."
 
 
 @router.post("/idp/idx/credential/enroll")
-def enroll(request: Request, body: Any = Body(default=None), ctx: Context = Depends(get_context)) -> JSONResponse:
+def enroll(request: Request, body: IdxBody | None = Body(default=None), ctx: Context = Depends(get_context)) -> JSONResponse:
     """Choose an authenticator to set up, with its data (a phone number) or not; or the Okta Verify channel."""
     base = Links(request).base()
-    return _answer(ctx, request, body or {}, lambda db, given: flow.enroll(ctx, db, given, base))
+    return _answer(ctx, request, _fields(body), lambda db, given: flow.enroll(ctx, db, given, base))
 
 
 @router.post("/idp/idx/challenge/send")
-def send(request: Request, body: Any = Body(default=None), ctx: Context = Depends(get_context)) -> JSONResponse:
+def send(request: Request, body: IdxBody | None = Body(default=None), ctx: Context = Depends(get_context)) -> JSONResponse:
     """Send the Okta Verify setup link by email or SMS."""
     base = Links(request).base()
-    return _answer(ctx, request, body or {}, lambda db, given: flow.send(ctx, db, given, base))
+    return _answer(ctx, request, _fields(body), lambda db, given: flow.send(ctx, db, given, base))
 
 
 @router.post("/idp/idx/enroll")
