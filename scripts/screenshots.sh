@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-docs/images}"
 # The walk entries that take a picture (picture= in their visit). The inbox: add its entry here once it has one.
-screens="idx-password-question or idx-enroll-question-google or idx-okta-verify-push or traqs"
+screens="idx-password-question or idx-enroll-question-google or idx-okta-verify-push or traqs or inbox"
 MOCKFINRA_SCREENSHOTS="$out" PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}" \
   python -m pytest -p no:cacheprovider -q -m browser tests/test_browser_walk.py -k "$screens"
 python - "$out" <<'PY'

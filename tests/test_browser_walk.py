@@ -630,6 +630,34 @@ def virtual_phone(t: Tour) -> None:
     t.check("codes")
 
 
+def inbox(t: Tour) -> None:
+    t.goto("/_mock/inbox")
+    t.see("#live-status:has-text('Live')")
+    item = t.page.locator("[data-message]:has-text('invited.user@example.com')")
+    item.wait_for()
+    t.check("list")
+    item.click()
+    t.see("#email:not([hidden])")
+    t.page.frame_locator("#email-html").get_by_role("link", name="Activate your account").wait_for()
+    t.check("invitation", picture="inbox")
+
+
+def trainer_home(t: Tour) -> None:
+    t.goto("/_mock")
+    t.see("text=trace.analyst@example.com")
+    t.check("home")
+
+
+def docs(t: Tour) -> None:
+    """The vendored Swagger UI and ReDoc: no request to another host (the watch) and they render; their text
+    is the API's own (schemas print `null`), so the visible-text check does not apply."""
+    for path, ready in (("/_mock/docs", ".swagger-ui .information-container"), ("/_mock/redoc", ".menu-content")):
+        t.goto(path)
+        t.page.wait_for_selector(ready, timeout=20_000)
+        t.page.wait_for_load_state("networkidle")
+        assert not t.page.foreign_requests, t.page.foreign_requests
+
+
 SCREENS: list[Screen] = [
     # Identity Engine (2024, the default): sign-in with each factor
     Screen("idx-password-question", idx_question),
@@ -669,7 +697,9 @@ SCREENS: list[Screen] = [
     Screen("traqs", traqs),
     Screen("traqs-order-form", traqs_order_form),
     Screen("virtual-phone", virtual_phone),
-    # the inbox, the trainer's home (/_mock) and /_mock/docs: add their entries here
+    Screen("inbox", inbox),
+    Screen("trainer-home", trainer_home),
+    Screen("docs", docs, phone=False),
 ]
 
 
