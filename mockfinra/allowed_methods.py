@@ -21,11 +21,14 @@ def _routes(routes: list[BaseRoute]) -> Iterator[Any]:
 
 
 def allowed_methods(routes: list[BaseRoute], path: str) -> list[str]:
-    """The methods served at `path`, sorted (HEAD with GET where a route answers it)."""
-    methods: set[str] = set()
+    """The methods served at `path`, sorted (HEAD with GET where a route answers it).
+
+    Only the most literal templates count: `/factors/catalog` is its own resource, although the template
+    `/factors/{factorId}` matches it too."""
+    by_params: dict[int, set[str]] = {}
     for route in _routes(routes):
         regex = getattr(route, "path_regex", None)
         served = getattr(route, "methods", None)
         if regex is not None and served and regex.match(path):
-            methods.update(served)
-    return sorted(methods)
+            by_params.setdefault(len(getattr(route, "param_convertors", {}) or {}), set()).update(served)
+    return sorted(by_params[min(by_params)]) if by_params else []

@@ -52,7 +52,7 @@ def redoc(request: Request) -> HTMLResponse:
     return HTMLResponse(html, headers={"Cache-Control": "no-store", "Content-Security-Policy": policy})
 
 
-@favicon_router.get("/favicon.ico")
+@favicon_router.get("/favicon.ico", response_class=FileResponse)
 def favicon() -> FileResponse:
     """An SVG (every browser in use takes one at /favicon.ico when the type says so)."""
     return FileResponse(FAVICON, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})

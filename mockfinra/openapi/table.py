@@ -70,6 +70,9 @@ def _merge(*specs: Spec) -> Spec:
 
 OPERATIONS: dict[str, Spec] = {
     # --- control plane -------------------------------------------------------------------------
+    "POST /api/v1/users/{id_or_login}/lifecycle/activate": {
+        "responses": {"403": r.error("okta", 403, "The user is already active (E0000016)")}
+    },
     "GET /_mock": {"responses": {"200": r.page(description="The trainer's home")}},
     "GET /favicon.ico": {
         "responses": {"200": {"description": "The favicon (SVG)", "content": {"image/svg+xml": {"schema": {"type": "string"}}}}}
