@@ -39,6 +39,12 @@ def _user(db: Session, user_id: str) -> User:
     return user
 
 
+def _user_factor(db: Session, user_id: str, factor_id: str) -> tuple[User, Factor]:
+    """The user and one of their factors, or 404 for either."""
+    user = _user(db, user_id)
+    return user, user_factors.find(db, user, factor_id)
+
+
 def _factor_response(ctx: Context, request: Request, factor: Factor, status: int = 200) -> JSONResponse:
     return JSONResponse(user_factor_json(ctx, Links(request), factor), status_code=status, headers=NO_STORE)
 
@@ -143,8 +149,7 @@ def activate_factor(
     activates it."""
     given = factor_input(request, body or FactorBody())
     with ctx.store.transaction() as db:
-        user = _user(db, uid)
-        factor = user_factors.find(db, user, fid)
+        user, factor = _user_factor(db, uid, fid)
         user_factors.activate(ctx, db, user, factor, given)
         return _factor_response(ctx, request, factor)
 
@@ -154,8 +159,7 @@ def poll_activation(request: Request, uid: str, fid: str, ctx: Context = Depends
     """A push enrollment: the factor, still PENDING_ACTIVATION (with `factorResult` WAITING or TIMEOUT in
     its activation) or ACTIVE."""
     with ctx.store.transaction() as db:
-        user = _user(db, uid)
-        factor = user_factors.find(db, user, fid)
+        user, factor = _user_factor(db, uid, fid)
         user_factors.poll_activation(ctx, db, user, factor)
         return _factor_response(ctx, request, factor)
 
@@ -169,8 +173,7 @@ def send_activation(
         raise not_found(f"Resource not found: {channel}")
     given = factor_input(request, body or FactorBody())
     with ctx.store.transaction() as db:
-        user = _user(db, uid)
-        factor = user_factors.find(db, user, fid)
+        user, factor = _user_factor(db, uid, fid)
         user_factors.send_activation(ctx, db, user, factor, channel, given)
         return _factor_response(ctx, request, factor)
 
@@ -182,8 +185,7 @@ def resend(
     """sms/call: send the enrollment (or challenge) code again; 429 E0000109/E0000133 within 30 seconds."""
     given = factor_input(request, body or FactorBody())
     with ctx.store.transaction() as db:
-        user = _user(db, uid)
-        factor = user_factors.find(db, user, fid)
+        user, factor = _user_factor(db, uid, fid)
         user_factors.resend(ctx, db, user, factor, given)
         return _factor_response(ctx, request, factor)
 
@@ -201,8 +203,7 @@ def verify_factor(
     given = factor_input(request, body or FactorBody())
     links = Links(request)
     with ctx.store.transaction() as db:
-        user = _user(db, uid)
-        factor = user_factors.find(db, user, fid)
+        user, factor = _user_factor(db, uid, fid)
         outcome = user_factors.verify(ctx, db, user, factor, given)
         body_out = _result_body(links, factor, outcome)
     status = 201 if outcome.push_id is not None and outcome.result == "WAITING" else 200
@@ -216,8 +217,7 @@ def push_transaction(
     """A push verification: WAITING, SUCCESS, REJECTED or TIMEOUT."""
     links = Links(request)
     with ctx.store.transaction() as db:
-        user = _user(db, uid)
-        factor = user_factors.find(db, user, fid)
+        user, factor = _user_factor(db, uid, fid)
         outcome = user_factors.push_transaction(ctx, db, user, factor, tid)
         body = _result_body(links, factor, outcome)
     return JSONResponse(body, headers=NO_STORE)
