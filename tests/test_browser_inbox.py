@@ -50,6 +50,9 @@ def test_the_inbox_shows_the_invitation_and_its_link_opens_the_welcome_page(serv
     frame = page.frame_locator("#email-html")
     frame.get_by_role("link", name="Activate your account").wait_for()
     assert page.get_attribute("#email-html", "sandbox") == "allow-popups allow-popups-to-escape-sandbox"
+    # the email's inline styles apply in the frame (the button is the email's blue, not a plain link)
+    button = frame.get_by_role("link", name="Activate your account")
+    assert button.evaluate("a => getComputedStyle(a).backgroundColor") == "rgb(11, 92, 171)"
     check_screen(page, "inbox-02-invitation")
     page.click("#show-text")
     assert page.is_visible("#email-text") and not page.is_visible("#email-html")

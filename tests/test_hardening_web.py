@@ -163,6 +163,12 @@ def test_security_headers_on_every_html_page(client: TestClient, path: str) -> N
     assert response.headers["referrer-policy"] == "same-origin"
 
 
+def test_the_inbox_alone_allows_inline_styles_for_the_emails_it_frames(client: TestClient) -> None:
+    csp = client.get("/_mock/inbox").headers["content-security-policy"]
+    assert "style-src 'self' 'unsafe-inline'" in csp
+    assert "script-src 'self';" in csp and "frame-ancestors 'none'" in csp and "unsafe-eval" not in csp
+
+
 def test_nosniff_on_json_and_text(client: TestClient) -> None:
     for path in ("/_mock/clock", "/apidownload/DownloadHandler.ashx"):
         assert client.get(path).headers["x-content-type-options"] == "nosniff"

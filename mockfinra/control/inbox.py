@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from mockfinra.middleware.security_headers import page_policy
 from mockfinra.pages import render
 
 router = APIRouter(prefix="/inbox", tags=["inbox"])
@@ -18,7 +19,10 @@ router = APIRouter(prefix="/inbox", tags=["inbox"])
 @router.get("", response_class=HTMLResponse, include_in_schema=False)
 def inbox_page(request: Request, to: str | None = None) -> HTMLResponse:
     settings = request.app.state.settings
-    return render(
+    page = render(
         request, "mock/inbox.html", active="inbox", to=(to or "").strip(), sender=settings.smtp_from,
         admin_required=bool(settings.admin_token),
     )
+    page.headers["Content-Security-Policy"] = page_policy(settings, inline_styles=True)
+    page.headers["X-Frame-Options"] = "DENY"
+    return page

@@ -17,14 +17,19 @@ from mockfinra.settings import Settings
 REFERRER_POLICY = b"same-origin"
 
 
-def page_policy(settings: Settings) -> str:
-    """The Content-Security-Policy of the HTML pages."""
+def page_policy(settings: Settings, inline_styles: bool = False) -> str:
+    """The Content-Security-Policy of the HTML pages.
+
+    `inline_styles` is for the inbox alone: an email's HTML part is styled inline (as email must be) and is
+    shown in a sandboxed `srcdoc` frame, which inherits the policy of the page that frames it. Scripts stay
+    refused there (the frame's sandbox has no `allow-scripts`, and `script-src` is still 'self').
+    """
     ntf = " ".join(sorted({f"{host}:*" for hosts in site_hosts(settings).values() for host in hosts}))
     return "; ".join(
         [
             "default-src 'self'",
             "script-src 'self'",
-            "style-src 'self'",
+            "style-src 'self' 'unsafe-inline'" if inline_styles else "style-src 'self'",
             "img-src 'self' data:",
             "connect-src 'self'",
             "font-src 'self'",
