@@ -1,6 +1,7 @@
-"""Okta's own Python JWT verifier (`okta-jwt-verifier`, pinned) against a live HTTPS server.
+"""Okta's own JWT verifiers, pinned, against a live server: the Python `okta-jwt-verifier` and the Node
+`@okta/jwt-verifier` (tests/compat/jwt-verifier.mjs, pinned in tests/compat/package-lock.json).
 
-The verifier insists on an `https://` issuer, so the server runs TLS with a certificate from
+The Python verifier insists on an `https://` issuer, so the server runs TLS with a certificate from
 `mockfinra certs init`, and the verifier trusts that CA (`REQUESTS_CA_BUNDLE`: its synchronous path uses
 requests). It reads discovery and the JWKS over HTTP and verifies the access and ID tokens mockfinra issued;
 it refuses a forged payload and a token for another audience, so a broken key set or claim fails here.
@@ -10,7 +11,9 @@ from __future__ import annotations
 
 import base64
 import json
+import shutil
 import ssl
+import subprocess
 from pathlib import Path
 
 import httpx
@@ -25,6 +28,8 @@ from tests.oidc_support import REDIRECT, authorize_params, pkce, settings
 from tests.test_oidc_authlib import _session_token
 
 pytestmark = pytest.mark.compat
+
+COMPAT_DIR = Path(__file__).parent / "compat"
 
 
 def _tokens(server: MockfinraServer, http: httpx.Client) -> dict[str, str]:
@@ -72,3 +77,22 @@ def test_okta_jwt_verifier_accepts_the_tokens_and_refuses_forgeries(
             AccessTokenVerifier(issuer=issuer, audience="api://elsewhere").verify_sync(token["access_token"])
         with pytest.raises(JWTValidationException):
             IDTokenVerifier(issuer=issuer, client_id="traqs-api").verify_sync(token["id_token"], nonce="another")
+
+
+def test_the_node_jwt_verifier_accepts_the_tokens_and_refuses_forgeries() -> None:
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("`node` (Node.js 20+) is not on PATH; the @okta/jwt-verifier compatibility test needs it.")
+    if not (COMPAT_DIR / "node_modules" / "@okta" / "jwt-verifier").is_dir():
+        pytest.fail("tests/compat/node_modules/@okta/jwt-verifier is missing: run `npm ci` in tests/compat.")
+    with MockfinraServer(settings()) as server, httpx.Client() as http:
+        token = _tokens(server, http)
+        args = [f"{server.url}/oauth2/default", token["access_token"], token["id_token"], "n-456", _forged(token["access_token"])]
+        completed = subprocess.run(
+            [node, str(COMPAT_DIR / "jwt-verifier.mjs"), *args], cwd=COMPAT_DIR, capture_output=True, text=True, timeout=120, check=False
+        )
+    steps = {entry["step"]: entry for entry in (json.loads(line) for line in completed.stdout.splitlines() if line.startswith("{"))}
+    assert completed.returncode == 0 and "done" in steps, f"{completed.stdout}\n{completed.stderr[-2000:]}"
+    assert steps["access"]["sub"] == "lib.user@example.com" and steps["access"]["entitlements"] == ["ORF"]
+    assert steps["id"]["nonce"] == "n-456"
+    assert steps["refused"]["forgery"] and steps["refused"]["audience"]
