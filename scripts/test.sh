@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The one test command: installs mockfinra with its test extra, the Node client used by the
-# compatibility test (tests/compat), chromium for the browser tests and PostgreSQL, then runs pytest in parallel,
+# The one test command: installs mockfinra with its test extra, the Node clients and gimme-aws-creds used by the
+# compatibility tests (tests/compat), chromium for the browser tests and PostgreSQL, then runs pytest in parallel,
 # once on SQLite and once on PostgreSQL. Extra arguments go to pytest:
 #   bash scripts/test.sh                  # everything
 #   bash scripts/test.sh -m "not compat"  # without Node
@@ -21,6 +21,17 @@ if command -v npm >/dev/null 2>&1; then
   fi
 else
   echo "test.sh: npm not found; the compatibility tests (marker compat) will fail" >&2
+fi
+
+# gimme-aws-creds pins okta 2.x and urllib3 1.x, which clash with the test extra: it gets a venv of its own,
+# rebuilt when its pinned requirements change.
+GIMME=tests/compat/.venv-gimme
+if [[ ! -f $GIMME/requirements.txt ]] || ! cmp -s tests/compat/gimme-requirements.txt $GIMME/requirements.txt; then
+  echo "test.sh: installing gimme-aws-creds in $GIMME" >&2
+  rm -rf "$GIMME"
+  "$PYTHON" -m venv "$GIMME"
+  "$GIMME/bin/python" -m pip install --quiet --disable-pip-version-check -r tests/compat/gimme-requirements.txt
+  cp tests/compat/gimme-requirements.txt "$GIMME/requirements.txt"
 fi
 
 # The browser tests drive Debian's chromium through Playwright (Playwright's own browser download cannot work
