@@ -158,3 +158,39 @@ def test_a_huge_message_limit_is_not_a_500(app: Any) -> None:
         response = client.get("/_mock/messages", params={"limit": str(2**80)})
     assert response.status_code == 200, response.text
     assert isinstance(response.json(), list)
+
+
+def test_the_okta_and_oauth_objects_are_typed_and_the_real_answers_fit(document: dict[str, Any]) -> None:
+    import jsonschema
+
+    from tests.oidc_support import PASSWORD, make_user, new_client, session_token, tokens
+
+    def success(method: str, path: str) -> dict[str, Any]:
+        return document["paths"][path][method]["responses"]["200"]["content"]["application/json"]["schema"]
+
+    def check(answer: Any, schema: dict[str, Any]) -> None:
+        jsonschema.validate(answer, {**schema, "components": document["components"]})
+
+    assert success("post", "/api/v1/authn") == {"$ref": "#/components/schemas/AuthnTransaction"}
+    assert success("get", "/api/v1/users")["items"] == {"$ref": "#/components/schemas/OktaUser"}
+    for client in new_client(admin_token="t0ken"):
+        admin = {"Authorization": "SSWS t0ken"}
+        make_user(client)
+        answers = [
+            ("post", "/api/v1/authn", client.post("/api/v1/authn", json={"username": "api.user@example.com", "password": PASSWORD})),
+            ("get", "/api/v1/users", client.get("/api/v1/users", headers=admin)),
+            ("get", "/api/v1/users/{id_or_login}", client.get("/api/v1/users/api.user@example.com", headers=admin)),
+            ("post", "/api/v1/sessions", client.post("/api/v1/sessions", json={"sessionToken": session_token(client)}, headers=admin)),
+            ("get", "/oauth2/default/v1/keys", client.get("/oauth2/default/v1/keys")),
+        ]
+        issued = tokens(client)
+        bearer = {"Authorization": f"Bearer {issued['access_token']}"}
+        answers += [
+            ("get", "/oauth2/default/v1/userinfo", client.get("/oauth2/default/v1/userinfo", headers=bearer)),
+            ("post", "/oauth2/default/v1/introspect",
+             client.post("/oauth2/default/v1/introspect", data={"token": issued["access_token"], "client_id": "traqs-api"})),
+        ]
+        check(issued, success("post", "/oauth2/default/v1/token"))
+        for method, path, response in answers:
+            assert response.status_code == 200, (path, response.text)
+            check(response.json(), success(method, path))

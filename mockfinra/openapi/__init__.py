@@ -12,6 +12,8 @@ included) and then, in one place, states the truth:
 - `table`: what a given operation answers besides (redirects, pages, downloads, domain errors such as 409
   or 429) and the form bodies of endpoints that read their form themselves.
 - `schemas`: the error bodies' schemas.
+- `objects`: the Okta and OAuth objects the success responses carry (authn transaction, user, session,
+  tokens, key set, introspection, userinfo), where FastAPI would say "any JSON".
 
 The schemathesis run in tests/test_schemathesis.py holds the document to the server.
 """

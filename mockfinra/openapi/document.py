@@ -10,7 +10,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
 from mockfinra.errors import surface_for
-from mockfinra.openapi import surfaces, table
+from mockfinra.openapi import objects, surfaces, table
 from mockfinra.openapi.downloads import SECURITY_SCHEMES
 from mockfinra.openapi.schemas import COMPONENTS
 
@@ -76,6 +76,7 @@ def build(app: FastAPI) -> dict[str, Any]:
     for name in UNUSED_SCHEMAS:
         schemas.pop(name, None)
     schemas.update(COMPONENTS)
+    schemas.update(objects.COMPONENTS)
     for model in table.MODELS:
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
         schemas.update(schema.pop("$defs", {}))
@@ -91,6 +92,7 @@ def build(app: FastAPI) -> dict[str, Any]:
                 continue
             route = by_key.get((method.upper(), path))
             table.apply(operation, method, path)  # first: the surfaces only fill in what it left open
+            objects.apply(operation, method, path)
             surfaces.apply(operation, method, path, surface_for(path), route)
     return doc
 

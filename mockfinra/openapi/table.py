@@ -68,7 +68,51 @@ def _merge(*specs: Spec) -> Spec:
     return out
 
 
+#: Okta's `{"value": "..."}` wrapper of a credential
+_SECRET: Spec = {"type": "object", "required": ["value"], "properties": {"value": {"type": "string", "minLength": 1}}}
+_CREDENTIALS_403 = r.error("okta", 403, "The password or answer is wrong, or the password policy refuses the new one (E0000014)")
+
+
+def _credentials_body(required: list[str], properties: Spec) -> Spec:
+    schema = {"type": "object", "required": required, "properties": properties}
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+_FORGOT_WITH_ANSWER = {
+    "password": _SECRET,
+    "recovery_question": {"type": "object", "required": ["answer"], "properties": {"answer": {"type": "string", "minLength": 1}}},
+}
+_USER_CREDENTIALS = "/api/v1/users/{uid}/credentials"
+
 OPERATIONS: dict[str, Spec] = {
+    # --- Users API: credentials ------------------------------------------------------------------
+    f"POST {_USER_CREDENTIALS}/change_password": {
+        "requestBody": _credentials_body(["oldPassword", "newPassword"], {"oldPassword": _SECRET, "newPassword": _SECRET}),
+        "responses": {"403": _CREDENTIALS_403},
+    },
+    f"POST {_USER_CREDENTIALS}/change_recovery_question": {
+        "requestBody": _credentials_body(["password", "recovery_question"], {
+            "password": _SECRET,
+            "recovery_question": {
+                "type": "object", "required": ["question", "answer"],
+                "properties": {"question": {"type": "string", "minLength": 1}, "answer": {"type": "string", "minLength": 1}},
+            },
+        }),
+        "responses": {"403": _CREDENTIALS_403},
+    },
+    f"POST {_USER_CREDENTIALS}/forgot_password_recovery_question": {
+        "requestBody": _credentials_body(["password", "recovery_question"], _FORGOT_WITH_ANSWER),
+        "responses": {"403": _CREDENTIALS_403},
+    },
+    f"POST {_USER_CREDENTIALS}/forgot_password": {
+        # no body, `null` or `{}`: a reset link; the password with the answer: the password changed
+        "requestBody": {"required": False, "content": {"application/json": {"schema": {"anyOf": [
+            {"type": "null"},
+            {"type": "object", "maxProperties": 0},
+            {"type": "object", "required": ["password", "recovery_question"], "properties": _FORGOT_WITH_ANSWER},
+        ]}}}},
+        "responses": {"403": _CREDENTIALS_403},
+    },
     # --- control plane -------------------------------------------------------------------------
     "POST /api/v1/users/{id_or_login}/lifecycle/activate": {
         "responses": {"403": r.error("okta", 403, "The user is already active (E0000016)")}
