@@ -9,9 +9,9 @@ service's image, environment and health check from the recipe file itself, then:
    `MOCKFINRA_PORT=<free>`; the image's `mockfinra healthcheck` reads the same two variables);
 2. waits as that runner does: GitHub Actions until Docker reports the container `healthy`, GitLab until the
    port accepts TCP connections (the example test then waits for `/_mock/ready` itself);
-3. emulates the service name: with no bridge network there is no DNS alias, so it sends `Host: <alias>:8400`
-   to the loopback port, expects 200 (and 400 for a name not allowed, so the 200 is the allow-list's doing),
-   and checks that links come back under the alias;
+3. emulates the service name: with no bridge network there is no DNS alias, so it signs in with
+   `Host: <alias>:8400` on the loopback port, expects 200 with links under the alias (and 400 for a name
+   not allowed, so the 200 is MOCKFINRA_ALLOWED_HOSTS's doing);
 4. runs the recipe's test command with the recipe's job environment, `MOCKFINRA_URL` pointed at the port;
 5. removes the container.
 
@@ -198,19 +198,20 @@ def check(recipe: Recipe, image: str) -> list[str]:
 
 
 def _check_alias(recipe: Recipe, port: int) -> list[str]:
+    """A sign-in under the alias gets 200 with links under it; an unknown name 400 (the health probes answer
+    any Host, so the check uses `/api/v1/authn`)."""
     alias = f"{recipe.alias}:{recipe.port}"
-    status, _ = _get(port, "/_mock/ready", alias)
-    if status != 200:
-        raise RuntimeError(f"Host {alias}: {status} (is {recipe.alias} in MOCKFINRA_ALLOWED_HOSTS?)")
-    refused, _ = _get(port, "/_mock/ready", "not-allowed.invalid")
-    if refused != 400:
-        raise RuntimeError(f"a Host not allowed got {refused}, not 400: the allow-list check is off")
     login = {"username": "trace.analyst@example.com", "password": "Ntf-Demo-2026"}
     status, body = _get(port, "/api/v1/authn", alias, "POST", login)
+    if status != 200:
+        raise RuntimeError(f"sign-in under Host {alias}: {status} (is {recipe.alias} in MOCKFINRA_ALLOWED_HOSTS?)")
     href = json.loads(body).get("_links", {}).get("cancel", {}).get("href", "")
-    if status != 200 or not href.startswith(f"http://{alias}/"):
-        raise RuntimeError(f"sign-in under Host {alias}: {status}, cancel link {href!r}")
-    return [f"  Host {alias}: 200, links under http://{alias}/; Host not-allowed.invalid: 400"]
+    if not href.startswith(f"http://{alias}/"):
+        raise RuntimeError(f"sign-in under Host {alias}: cancel link {href!r}")
+    refused, _ = _get(port, "/api/v1/authn", "not-allowed.invalid", "POST", login)
+    if refused != 400:
+        raise RuntimeError(f"a Host not allowed got {refused}, not 400: the allow-list check is off")
+    return [f"  POST /api/v1/authn with Host {alias}: 200, links under http://{alias}/; Host not-allowed.invalid: 400"]
 
 
 def build(base: str, image: str) -> None:
