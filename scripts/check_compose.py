@@ -15,6 +15,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
+import time
 import uuid
 from collections.abc import Callable
 
@@ -94,8 +96,25 @@ def main() -> int:
         assert after - before == 60, f"advanced 60 s on :{first_port}, :{second_port} moved {after - before} s"
         return f"mock clock advanced on :{first_port} is seen on :{second_port}"
 
+    def long_poll_across_replicas() -> str:
+        """A `wait=` long-poll on one replica wakes when the other sends the email (not at its timeout)."""
+        login = f"invited.{uuid.uuid4().hex[:8]}@example.com"
+        found: list[httpx.Response] = []
+        params = {"to": login, "channel": "email", "wait": 15}
+        poll = threading.Thread(target=lambda: found.append(second.get("/_mock/messages", params=params, timeout=30)))
+        poll.start()
+        time.sleep(1)
+        started = time.monotonic()
+        spec = {"login": login, "status": "PROVISIONED", "entitlements": ["TRACE"]}
+        first.post("/_mock/users", params={"sendEmail": "true"}, json=spec).raise_for_status()
+        poll.join()
+        waited = time.monotonic() - started
+        assert found and found[0].status_code == 200 and found[0].json(), f"no message after {waited:.1f} s"
+        assert waited < 10, f"woke only after {waited:.1f} s (its timeout is 15 s)"
+        return f"a long-poll on :{second_port} woke {waited:.2f} s after :{first_port} sent the invitation"
+
     failed = False
-    checks: list[Callable[[], str]] = [probes, proxy_sign_in, user_across_replicas, clock]
+    checks: list[Callable[[], str]] = [probes, proxy_sign_in, user_across_replicas, clock, long_poll_across_replicas]
     for check in checks:
         try:
             print(f"ok    {check.__name__}: {check()}", flush=True)
