@@ -4,6 +4,7 @@
 #   docker build --build-arg BASE=localbase/debian-python:bookworm -t mockfinra .   # any Debian + python3 >= 3.11
 #   docker run --rm -p 8400:8400 -v mockfinra-data:/data mockfinra
 #   docker run --rm -p 8400:8400 mockfinra serve --db memory     # no state kept
+#   docker run --rm -p 8400:8400 -e MOCKFINRA_DB=postgresql+psycopg://user:pass@db:5432/mockfinra mockfinra
 #
 # Every setting is an environment variable MOCKFINRA_<NAME>; state lives in /data (a volume).
 ARG BASE=python:3.11-slim
@@ -16,9 +17,12 @@ COPY pyproject.toml README.md* ./
 COPY mockfinra ./mockfinra
 COPY data ./data
 COPY templates ./templates
-# A regular (non-editable) install: templates and data must come from the installed package.
-RUN /opt/mockfinra/bin/pip install --quiet . \
- && /opt/mockfinra/bin/python -c "import mockfinra.settings as s; assert s.DATA_DIR.parent.name == 'mockfinra' and (s.DATA_DIR / 'seed.toml').is_file() and (s.TEMPLATES_DIR / 'static').is_dir(), 'package data missing'" \
+# A regular (non-editable) install: templates and data must come from the installed package. The
+# `postgresql` extra (psycopg 3, binary wheel with its own libpq) lets the same image serve both stores.
+# `-I`: the checks import the installed package, not ./mockfinra of this build directory.
+RUN /opt/mockfinra/bin/pip install --quiet ".[postgresql]" \
+ && /opt/mockfinra/bin/python -I -c "import psycopg; psycopg.pq.version()" \
+ && /opt/mockfinra/bin/python -I -c "import mockfinra.settings as s; assert s.DATA_DIR.parent.name == 'mockfinra' and (s.DATA_DIR / 'seed.toml').is_file() and (s.TEMPLATES_DIR / 'static').is_dir(), 'package data missing'" \
  && /opt/mockfinra/bin/pip uninstall --quiet --yes pip setuptools
 
 FROM ${BASE}

@@ -6,6 +6,8 @@ RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq 
  && rm -rf /var/lib/apt/lists/*
 ENV PGDATA=/var/lib/postgresql/data PGPORT=5433 PATH=/usr/lib/postgresql/15/bin:$PATH
 COPY postgres-entrypoint.sh /usr/local/bin/postgres-entrypoint.sh
+# A new named volume takes the owner and mode of this directory: initdb runs as postgres and needs 0700.
+RUN mkdir -p "$PGDATA" && chown postgres:postgres "$PGDATA" && chmod 700 "$PGDATA"
 USER postgres
 VOLUME /var/lib/postgresql/data
 HEALTHCHECK --interval=2s --timeout=3s --retries=30 CMD ["pg_isready", "-h", "127.0.0.1", "-p", "5433"]
