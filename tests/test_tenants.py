@@ -7,8 +7,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import subprocess
-import sys
 import textwrap
 import urllib.request
 from pathlib import Path
@@ -26,8 +24,10 @@ from tests.authn_support import PASSWORD, SECRET, T0, google, totp
 from tests.conftest import TEST_DATA
 from tests.oidc_support import REDIRECT, pkce
 
+#: `pytester` runs the plugin's own tests in a pytest run of their own
+pytest_plugins = ["pytester"]
+
 BASE = "http://127.0.0.1:8400"
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def settings(**overrides: Any) -> Settings:
@@ -369,30 +369,31 @@ def test_two(mockfinra_tenant, mockfinra_url):
 '''
 
 
-def _run_plugin(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    (tmp_path / "test_inner.py").write_text(textwrap.dedent(PLUGIN_TESTS))
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("MOCKFINRA_")} | env
-    full_env["PYTHONPATH"] = str(ROOT)
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "test_inner.py", *args]
-    return subprocess.run(command, cwd=tmp_path, env=full_env, capture_output=True, text=True, timeout=180)
+def _run_plugin(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, url: str | None, *args: str) -> Any:
+    """The plugin in a pytest run of its own (in this process: the plugin is installed as an entry point)."""
+    for key in [key for key in os.environ if key.startswith("MOCKFINRA_") and key != "MOCKFINRA_TEST_DB"]:
+        monkeypatch.delenv(key)
+    if url:
+        monkeypatch.setenv("MOCKFINRA_URL", url)
+        monkeypatch.setenv("MOCKFINRA_ADMIN_TOKEN", "fleet-token")
+    pytester.makepyfile(test_inner=textwrap.dedent(PLUGIN_TESTS))
+    return pytester.runpytest_inprocess("-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:randomly", *args)
 
 
-def test_the_plugin_gives_each_test_a_tenant_on_the_server_in_mockfinra_url(tmp_path: Path) -> None:
+def test_the_plugin_gives_each_test_a_tenant_on_the_server_in_mockfinra_url(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with MockfinraServer(settings(admin_token="fleet-token")) as server:
-        result = _run_plugin(tmp_path, {"MOCKFINRA_URL": server.url, "MOCKFINRA_ADMIN_TOKEN": "fleet-token"})
-        assert result.returncode == 0, result.stdout + result.stderr
-        assert "2 passed" in result.stdout
+        _run_plugin(pytester, monkeypatch, server.url).assert_outcomes(passed=2)
         request = urllib.request.Request(f"{server.url}/_mock/tenants", headers={"X-Mock-Token": "fleet-token"})
         with urllib.request.urlopen(request) as response:
             assert json.loads(response.read())["tenants"] == []  # each test's tenant was deleted after it
-        worker = _run_plugin(
-            tmp_path, {"MOCKFINRA_URL": server.url, "MOCKFINRA_ADMIN_TOKEN": "fleet-token"},
-            "--mockfinra-tenant-scope=worker",
-        )
-        assert worker.returncode == 0, worker.stdout + worker.stderr
+        _run_plugin(pytester, monkeypatch, server.url, "--mockfinra-tenant-scope=worker").assert_outcomes(passed=2)
+        with urllib.request.urlopen(request) as response:
+            assert json.loads(response.read())["tenants"] == []
 
 
-def test_the_plugin_starts_a_local_server_without_mockfinra_url(tmp_path: Path) -> None:
-    result = _run_plugin(tmp_path, {})
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 passed" in result.stdout
+def test_the_plugin_starts_a_local_server_without_mockfinra_url(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _run_plugin(pytester, monkeypatch, None).assert_outcomes(passed=2)
