@@ -344,6 +344,36 @@ def test_tenant_names_for_tests_are_valid_and_distinct() -> None:
         assert check_name(name) == name and name.startswith("a1b2c3-gw12-")
 
 
+def test_each_backend_gives_a_tenant_a_store_of_its_own() -> None:
+    from mockfinra.tenants.storage import UnsupportedStore, tenant_db_url
+
+    assert tenant_db_url("sqlite:///data/mockfinra.db", "ci-1") == "sqlite:///data/mockfinra.tenants/ci-1.db"
+    assert tenant_db_url("sqlite://", "ci-1") == "sqlite://"
+    plain = tenant_db_url("postgresql+psycopg://u:p@db:5432/mock", "ci-1")
+    assert plain == "postgresql+psycopg://u:p@db:5432/mock?options=-csearch_path%3Dtenant_ci_1"
+    scoped = tenant_db_url("postgresql+psycopg://u@db/mock?options=-csearch_path%3Dmockfinra", "ci-1")
+    assert scoped.endswith("options=-csearch_path%3Dmockfinra_ci_1")
+    long_name = tenant_db_url("postgresql+psycopg://u@db/mock?options=-csearch_path%3D" + "s" * 40, "n" * 40)
+    schema = long_name.rsplit("%3D", 1)[1]
+    assert len(schema) <= 63 and schema.startswith("s" * 40)
+    with pytest.raises(UnsupportedStore):
+        tenant_db_url("mysql://u@db/mock", "ci-1")
+
+
+def test_a_browser_app_may_send_the_tenant_header_across_origins() -> None:
+    spa = "http://spa.example"
+    with TestClient(create_app(settings(trusted_origins=f"{spa}=CORS")), base_url=BASE) as c:
+        preflight = c.options(
+            "/oauth2/default/v1/token",
+            headers={"Origin": spa, "Access-Control-Request-Method": "POST",
+                     "Access-Control-Request-Headers": "content-type, x-mock-tenant"},
+        )
+        assert preflight.status_code in (200, 204), preflight.text
+        assert "X-Mock-Tenant" in preflight.headers["access-control-allow-headers"]
+        actual = c.get("/oauth2/default/.well-known/openid-configuration", headers={"Origin": spa, "X-Mock-Tenant": "spa"})
+        assert actual.headers["access-control-allow-origin"] == spa
+
+
 # --- the pytest plugin --------------------------------------------------------------------------------------
 
 PLUGIN_TESTS = '''
@@ -371,7 +401,7 @@ def test_two(mockfinra_tenant, mockfinra_url):
 
 def _run_plugin(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, url: str | None, *args: str) -> Any:
     """The plugin in a pytest run of its own (in this process: the plugin is installed as an entry point)."""
-    for key in [key for key in os.environ if key.startswith("MOCKFINRA_") and key != "MOCKFINRA_TEST_DB"]:
+    for key in [key for key in os.environ if key.startswith("MOCKFINRA_") and not key.startswith("MOCKFINRA_TEST_")]:
         monkeypatch.delenv(key)
     if url:
         monkeypatch.setenv("MOCKFINRA_URL", url)
