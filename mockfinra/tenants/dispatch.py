@@ -40,7 +40,11 @@ class TenantDispatch:
             return
         path: str = scope["path"]
         by_path = path.startswith(PATH_PREFIX)
-        by_header = header(scope, HEADER)
+        by_header = ""
+        for key, value in scope["headers"]:
+            if key == HEADER:
+                by_header = value.decode("latin-1")
+                break
         if not by_path and not by_header:
             await self.app(scope, receive, send)
             return
