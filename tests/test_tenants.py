@@ -135,6 +135,9 @@ def test_links_follow_the_path_prefix(client: TestClient) -> None:
     assert f'data-introspect="{prefix}/idp/idx/introspect"' in page.text
     assert f'src="{prefix}/static/idx-signin.js"' in page.text
     assert client.get("/t/links/static/idx-signin.js").status_code == 200
+    home = client.get("/t/links/_mock")
+    assert home.status_code == 200 and f'href="{prefix}/_mock/inbox"' in home.text
+    assert f'href="{prefix}/login/login.htm"' in home.text
     traqs = client.get("/t/links/traqs/", follow_redirects=False)
     assert traqs.status_code == 302 and traqs.headers["location"].startswith(f"{prefix}/login/login.htm?fromURI=")
     assert parse_qs(urlsplit(traqs.headers["location"]).query)["fromURI"] == [f"{prefix}/traqs/"]

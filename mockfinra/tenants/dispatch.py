@@ -18,6 +18,7 @@ from mockfinra.error_responses import generic_error
 from mockfinra.errors import surface_for
 from mockfinra.links import TENANT_PREFIX_SCOPE_KEY
 from mockfinra.middleware.headers import header
+from mockfinra.middleware.site_dispatch import VALID_HOST
 from mockfinra.seed import SeedError
 from mockfinra.tenants.names import HEADER, PATH_PREFIX, BadTenantName, check_name
 from mockfinra.tenants.registry import TenantLimitReached, TenantRegistry, TenantsOff
@@ -103,7 +104,9 @@ class TenantDispatch:
         """The tenant's MFA service on this request's host (the seed's invitation links: path-style, so they
         work from an email client too)."""
         scheme = {"ws": "http", "wss": "https"}.get(scope.get("scheme", "http"), scope.get("scheme", "http"))
-        host = header(scope, b"host") or "%s:%s" % tuple(scope.get("server") or ("127.0.0.1", 8400))
+        host = header(scope, b"host")
+        if not VALID_HOST.fullmatch(host):  # the tenant's own app refuses such a Host; no link is built on it
+            host = "%s:%s" % tuple(scope.get("server") or ("127.0.0.1", 8400))
         return f"{scheme}://{host}/t/{name}"
 
     @staticmethod
