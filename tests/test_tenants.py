@@ -296,6 +296,18 @@ def test_the_number_of_tenants_is_limited() -> None:
         assert c.post("/_mock/tenants", json={"name": "a1"}).status_code == 404
 
 
+def test_a_tenant_made_at_runtime_loads_the_configured_faults(tmp_path: Path) -> None:
+    faults = tmp_path / "faults.json"
+    faults.write_text(json.dumps([{"path": "/api/v1/authn", "status": 429, "name": "configured"}]))
+    with TestClient(create_app(settings(faults=faults)), base_url=BASE) as c:
+        signin = {"username": "solo.user@example.com", "password": PASSWORD}
+        assert c.post("/t/late/api/v1/authn", json=signin).status_code == 429
+        assert [f["name"] for f in c.get("/t/late/_mock/faults").json()] == ["configured"]
+        assert c.delete("/t/late/_mock/faults").status_code == 200
+        assert c.post("/t/late/api/v1/authn", json=signin).status_code == 200
+        assert c.post("/api/v1/authn", json=signin).status_code == 429  # the default world keeps its own
+
+
 def test_the_admin_token_guards_the_tenants_and_their_control_planes() -> None:
     with TestClient(create_app(settings(admin_token="s3cret")), base_url=BASE) as c:
         assert c.post("/_mock/tenants", json={"name": "guarded"}).status_code == 401
