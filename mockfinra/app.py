@@ -37,6 +37,9 @@ from mockfinra.outbox.hub import OutboxHub
 from mockfinra.settings import TEMPLATES_DIR, Settings
 from mockfinra.store import Store
 from mockfinra.sweeper import sweep_forever
+from mockfinra.tenants.book import keep_on_reset as keep_tenants_on_reset
+from mockfinra.tenants.dispatch import TenantDispatch
+from mockfinra.tenants.registry import close_tenants
 from mockfinra.validation_responses import validation_response
 
 log = logging.getLogger("mockfinra")
@@ -84,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     ctx = build_context(settings)
     ctx.resources.setdefault("reset_hooks", []).append(_reload_faults)
+    ctx.resources.setdefault("reset_keepers", []).append(keep_tenants_on_reset)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -98,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             sweep.cancel()
+            await close_tenants(ctx)
             ctx.store.dispose()
 
     app = FastAPI(
@@ -136,6 +141,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HealthProbes, is_ready=lambda: ctx.ready)
     app.add_middleware(SecurityHeaders, settings=settings)
     app.add_middleware(MockTimeHeader, clock=ctx.clock)
+    # Outermost: a request for a tenant (`/t/{name}/...`, `X-Mock-Tenant`) goes to that tenant's whole app.
+    app.add_middleware(TenantDispatch, ctx=ctx)
     return app
 
 

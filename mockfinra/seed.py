@@ -107,7 +107,11 @@ def reset_state(ctx: Context, base_url: str | None = None) -> int:
     try:
         ctx.clock.reset()
         ctx.era_override = None
+        # what outlives a reset of this world (the registry of tenants): read before the wipe, put back after
+        restore = [keep(ctx) for keep in list(ctx.resources.get("reset_keepers", []))]
         ctx.store.wipe()
+        for put_back in restore:
+            put_back()
         for hook in list(ctx.resources.get("reset_hooks", [])):
             hook(ctx)
         return load_seed(ctx, base_url)

@@ -349,6 +349,17 @@ class Settings(BaseSettings):
         default=4096, ge=0, description="request and response body bytes kept per journal entry (secrets masked)"
     )
 
+    # --- tenants: isolated worlds on one instance (/t/{name}/..., X-Mock-Tenant; docs/tenants.md) ----
+    max_tenants: int = Field(
+        default=100, ge=0, description="tenants that may exist at once (409 beyond); 0 turns tenants off"
+    )
+    tenant_recheck_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="how often a process re-reads a cached tenant's registry row, to see a deletion by another "
+        "process (0: on every request)",
+    )
+
     def model_post_init(self, __context: object) -> None:
         if self.db in ("memory", ":memory:"):
             self.db = MEMORY_DB

@@ -16,6 +16,7 @@ from mockfinra.control import (
     trusted_origins,
     users,
 )
+from mockfinra.tenants import routes as tenants
 
 router = APIRouter()
 router.include_router(system.router)
@@ -29,6 +30,7 @@ router.include_router(requests.router)
 router.include_router(trusted_origins.router)
 router.include_router(docs.router)
 router.include_router(inbox.router)
+router.include_router(tenants.router)
 # `GET /_mock` itself (a sub-router cannot have an empty prefix and path)
 router.add_api_route("", home.home_page, methods=["GET"], include_in_schema=False)
 

@@ -219,8 +219,9 @@ def sign_out(request: Request, csrf: str | None = Form(None), ctx: Context = Dep
         if who is not None:
             check_csrf(db, who[0].id, csrf)
             close_session(db, who[0])
-    response = RedirectResponse(Links(request).url(SIGNIN_PATH), status_code=303)
-    response.delete_cookie("sid", path="/")
+    links = Links(request)
+    response = RedirectResponse(links.url(SIGNIN_PATH), status_code=303)
+    response.delete_cookie("sid", path=links.cookie_path())
     return response
 
 

@@ -56,6 +56,7 @@ ALLOWED_HEADERS = (
     "Okta-Version",
     "Pragma",
     "X-Device-Fingerprint",
+    "X-Mock-Tenant",  # a browser app choosing a tenant by header (docs/tenants.md)
     "X-Okta-User-Agent-Extended",
     "X-Okta-XsrfToken",
     "X-Requested-With",

@@ -142,6 +142,16 @@ OPERATIONS: dict[str, Spec] = {
     "POST /_mock/push/enrollments/{factor_id}/activate": {"responses": {"409": mock_409}},
     "POST /_mock/push/{push_id}/approve": {"responses": {"409": mock_409}},
     "POST /_mock/push/{push_id}/deny": {"responses": {"409": mock_409}},
+    "POST /_mock/tenants": {
+        "responses": {
+            "200": r.json("The tenant exists already (idempotent)"),
+            "201": r.json("The tenant was created (seeded like a fresh start)"),
+            "404": r.error("mock", 404, "Tenants are turned off (MOCKFINRA_MAX_TENANTS=0)"),
+            "409": r.error("mock", 409, "MOCKFINRA_MAX_TENANTS tenants exist already"),
+        }
+    },
+    "GET /_mock/tenants/{name}": {"responses": {"404": mock_404}},
+    "DELETE /_mock/tenants/{name}": {"responses": {"404": mock_404}},
     # --- Okta classic --------------------------------------------------------------------------
     "POST /api/v1/authn": {"responses": {"401": r.error("okta", 401, "Wrong username or password, or a bad token"),
                                          "403": okta_403, "429": okta_429}},

@@ -161,7 +161,7 @@ def sign_out(request: Request, csrf: str | None = Form(None), ctx: Context = Dep
             check_csrf(db, who.session.id, csrf)
             close_session(db, who.session)
     response = RedirectResponse(links.url("/", site="traqs"), status_code=303)
-    response.delete_cookie(SID_COOKIE, path="/")
+    response.delete_cookie(SID_COOKIE, path=links.cookie_path())
     return response
 
 
@@ -194,6 +194,6 @@ def sign_in_callback(
     home_url = links.url("/", site="traqs")
     target = return_to if return_to.startswith(home_url) else home_url  # only back into TRAQS
     response = RedirectResponse(target, status_code=303)
-    set_sid_cookie(response, session_id, links.scheme == "https")
-    response.delete_cookie(STATE_COOKIE, path="/")
+    set_sid_cookie(response, session_id, links.scheme == "https", links.cookie_path())
+    response.delete_cookie(STATE_COOKIE, path=links.cookie_path())
     return response

@@ -48,6 +48,6 @@ def sign_in(request: Request, return_to: str) -> Response:
     )
     response = RedirectResponse(links.url(f"{AUTH_SERVER_PATH}/v1/authorize?{query}"), status_code=redirect_status(request))
     response.set_cookie(
-        STATE_COOKIE, f"{state} {return_to}", path="/", httponly=True, samesite="lax", secure=links.scheme == "https", max_age=600
+        STATE_COOKIE, f"{state} {return_to}", path=links.cookie_path(), httponly=True, samesite="lax", secure=links.scheme == "https", max_age=600
     )
     return response

@@ -75,7 +75,7 @@ def _when(moment: Any) -> str | None:
 
 
 def _cookie(name: str, value: str, request: Request, max_age: int | None = None) -> str:
-    parts = [f"{name}={value}", "Path=/"]
+    parts = [f"{name}={value}", f"Path={Links(request).cookie_path()}"]
     if max_age is not None:
         parts.append(f"Max-Age={max_age}")
         if max_age == 0:

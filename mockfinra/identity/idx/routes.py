@@ -178,6 +178,6 @@ def okta_organization(request: Request, ctx: Context = Depends(get_context)) -> 
     return {
         "id": "00omockfinraNtfOrg01",
         "pipeline": ctx.era.pipeline,
-        "_links": {"organization": {"href": links.origin()}},
+        "_links": {"organization": {"href": links.root()}},
         "settings": {"analyticsCollectionEnabled": False, "bugReportingEnabled": False, "omEnabled": False},
     }

@@ -72,6 +72,6 @@ def _post_message_page(uri: str, params: dict[str, str]) -> tuple[str, str]:
     return page, script
 
 
-def set_sid_cookie(response: Response, session_id: str, secure: bool) -> None:
-    """Okta's session cookie: `sid`, path `/`, HttpOnly, a browser-session cookie."""
-    response.set_cookie(SID_COOKIE, session_id, path="/", httponly=True, samesite="lax", secure=secure)
+def set_sid_cookie(response: Response, session_id: str, secure: bool, path: str = "/") -> None:
+    """Okta's session cookie: `sid`, path `/` (a path tenant's `/t/{name}/`), HttpOnly, a browser-session cookie."""
+    response.set_cookie(SID_COOKIE, session_id, path=path, httponly=True, samesite="lax", secure=secure)

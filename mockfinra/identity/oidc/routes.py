@@ -133,7 +133,7 @@ def authorize_endpoint(
         return RedirectResponse(outcome.url, status_code=302, headers=NO_STORE)
     response = client_redirect(outcome)
     if outcome.new_session_id:
-        set_sid_cookie(response, outcome.new_session_id, links.scheme == "https")
+        set_sid_cookie(response, outcome.new_session_id, links.scheme == "https", links.cookie_path())
     return response
 
 
@@ -233,5 +233,5 @@ def logout_endpoint(
         if session is not None:
             close_session(db, session)
     response = RedirectResponse(target or links.url(authorize.SIGNIN_PATH), status_code=302)
-    response.delete_cookie(SID_COOKIE, path="/")
+    response.delete_cookie(SID_COOKIE, path=links.cookie_path())
     return response
