@@ -30,11 +30,14 @@ from mockfinra.middleware.mock_time import MockTimeHeader
 from mockfinra.middleware.request_body import RequestBody
 from mockfinra.middleware.request_head import RequestHeadLimits
 from mockfinra.middleware.security_headers import SecurityHeaders
+from mockfinra.middleware.shared_state import SharedStateRefresh
 from mockfinra.middleware.site_dispatch import SiteDispatch
 from mockfinra.middleware.unexpected_errors import UnexpectedErrors
 from mockfinra.openapi import install as install_openapi
 from mockfinra.outbox.hub import OutboxHub
+from mockfinra.outbox.wakeups import Wakeups
 from mockfinra.settings import TEMPLATES_DIR, Settings
+from mockfinra.shared_state import shared_state
 from mockfinra.store import Store
 from mockfinra.sweeper import sweep_forever
 from mockfinra.validation_responses import validation_response
@@ -94,10 +97,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             load_initial_state(ctx)
         load_configured_faults(ctx)
         sweep = asyncio.create_task(sweep_forever(ctx))
+        wakeups = Wakeups(ctx.store.engine, ctx.outbox) if settings.several_workers else None
+        if wakeups is not None:
+            wakeups.start()
         try:
             yield
         finally:
             sweep.cancel()
+            if wakeups is not None:
+                wakeups.stop()
+            shared_state(ctx).close()
             ctx.store.dispose()
 
     app = FastAPI(
@@ -136,6 +145,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HealthProbes, is_ready=lambda: ctx.ready)
     app.add_middleware(SecurityHeaders, settings=settings)
     app.add_middleware(MockTimeHeader, clock=ctx.clock)
+    if settings.several_workers:  # the one per-request hook of several workers (docs/workers.md)
+        app.add_middleware(SharedStateRefresh, shared=shared_state(ctx))
     return app
 
 
