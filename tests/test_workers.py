@@ -68,11 +68,6 @@ def test_a_clock_change_on_one_worker_is_seen_by_the_next_request_on_any(sqlite_
         for _ in range(10):
             assert fresh(url, "POST", "/_mock/clock", json={"advance": 60}).status_code == 200
         assert {r.headers["x-mock-time"] for r in spread(url, "GET", "/_mock/health")} == {"2031-02-03T04:15:06.000Z"}
-        # a TOTP code computed at mock time by any worker is the same code
-        codes = {
-            r.json()["code"] for r in spread(url, "GET", "/_mock/users/nobody@example.com/totp") if r.status_code == 200
-        }
-        assert len(codes) <= 1
     finally:
         fresh(url, "POST", "/_mock/clock", json={"freeze": False})
 
