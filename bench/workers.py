@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from contextlib import contextmanager  # noqa: E402
 
-from speed import AUTHN_BODY, JSON, free_port, mockfinra, wrk  # noqa: E402
+from speed import AUTHN_BODY, JSON, clean_env, free_port, mockfinra_command, start, wrk  # noqa: E402
 
 PG_BIN = Path(os.environ.get("MOCKFINRA_PG_BIN", "/usr/lib/postgresql/15/bin"))
 
@@ -94,7 +94,9 @@ def wait_for_workers(port: int, workers: int, timeout: float = 120) -> None:
 
 def measure(db: str, label: str, workers: int, seconds: float, connections: int) -> dict[str, Any]:
     port = free_port()
-    server, started = mockfinra(port, db, workers)
+    argv = [*mockfinra_command(), "serve", "--quiet", "--port", str(port), "--db", db, "--workers", str(workers)]
+    # as bench/speed.py starts mockfinra, with more patience: several processes start on a busy machine
+    server, started = start(argv, port, clean_env(), ("POST", "/api/v1/authn", AUTHN_BODY, JSON), timeout=300)
     try:
         wait_for_workers(port, workers)
         wrk(server, "warm-up", "/api/v1/authn", 1, connections, "POST", AUTHN_BODY, JSON)
