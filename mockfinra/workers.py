@@ -12,6 +12,7 @@ start (a bad seed still ends it with exit 2); the workers then find the seeded s
 from __future__ import annotations
 
 import gc
+import inspect
 import json
 import os
 import signal
@@ -25,6 +26,8 @@ from mockfinra.settings import Settings
 SETTINGS_ENV = "_MOCKFINRA_WORKER_SETTINGS"
 APP = "mockfinra.workers:worker_app"
 HTTP_PROTOCOL = "mockfinra.workers:HttpProtocol"
+#: how long a worker may take to answer the supervisor's ping before it is replaced
+HEALTHCHECK_SECONDS = 30
 
 
 @cache
@@ -75,6 +78,10 @@ def run_workers(settings: Settings, options: dict[str, Any]) -> None:
     os.environ[SETTINGS_ENV] = settings.model_dump_json()
     if not isinstance(options.get("http"), str):
         options = {**options, "http": HTTP_PROTOCOL}
+    if "timeout_worker_healthcheck" in inspect.signature(uvicorn.Config).parameters:  # uvicorn >= 0.30
+        # uvicorn replaces a worker that does not answer its ping within 5 s: on a busy machine a starting
+        # worker (imports, seed check) can take longer, and would be killed and started again and again
+        options = {**options, "timeout_worker_healthcheck": HEALTHCHECK_SECONDS}
     uvicorn.run(
         APP,
         factory=True,
