@@ -183,6 +183,19 @@ def test_workers_starting_together_on_an_empty_database_seed_it_once(tmp_path: P
         assert sorted(user["login"] for user in state["users"]) == ["invited.user@example.com", LOGIN]
         invitations = fresh(both[1].url, "GET", "/_mock/messages", params={"to": "invited.user@example.com"}).json()
         assert len(invitations) == 1, invitations
+        # an open event stream does not hold up the workers' stop (`stop` fails after 15 s)
+        connected = threading.Event()
+
+        def listen() -> None:
+            try:
+                with httpx.stream("GET", f"{both[0].url}/_mock/messages/stream", timeout=60) as response:
+                    for _ in response.iter_lines():
+                        connected.set()
+            except httpx.HTTPError:
+                pass  # the server went away: what this test does
+
+        threading.Thread(target=listen, daemon=True).start()
+        assert connected.wait(30)
     finally:
         for server in both:
             server.stop()
