@@ -4,8 +4,10 @@
     python bench/workers.py --seconds 10 --workers 1,2,4 --postgresql postgresql+psycopg://u@h/db
     python bench/workers.py --json bench/results/workers.json
 
-The load is `POST /api/v1/authn` of a seeded user (password → MFA_REQUIRED) from `wrk` (bench/speed.py's
-helpers start the servers and run it). Without `--postgresql` a throwaway PostgreSQL server is started from
+The load is `POST /api/v1/authn` (password → MFA_REQUIRED) from `wrk` (bench/speed.py's helpers start the
+servers and run it): of one seeded user, and of `--users` users made through `POST /_mock/users` in turn
+(one user's sign-ins wait for each other on that user's row, which holds the lockout counters).
+Without `--postgresql` a throwaway PostgreSQL server is started from
 Debian's binaries (`/usr/lib/postgresql/15/bin`, or `MOCKFINRA_PG_BIN`; as root it runs as `postgres`); the
 PostgreSQL rows are left out when there are none. Each server is measured after every one of its workers has
 answered (a worker starts on its own) and a short warm-up.
@@ -29,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from contextlib import contextmanager  # noqa: E402
 
-from speed import AUTHN_BODY, JSON, clean_env, free_port, mockfinra_command, start, wrk  # noqa: E402
+from speed import AUTHN_BODY, JSON, PASSWORD, Load, clean_env, free_port, make_user, mockfinra_command, start, wrk  # noqa: E402
 
 PG_BIN = Path(os.environ.get("MOCKFINRA_PG_BIN", "/usr/lib/postgresql/15/bin"))
 
@@ -92,7 +94,54 @@ def wait_for_workers(port: int, workers: int, timeout: float = 120) -> None:
             connection.close()
 
 
-def measure(db: str, label: str, workers: int, seconds: float, connections: int) -> dict[str, Any]:
+def wrk_many(server: Any, logins: list[str], seconds: float, connections: int) -> Load:
+    """Like speed.wrk for `POST /api/v1/authn`, each request signing in the next of `logins` (one user's
+    sign-ins wait for each other on the user's row: lockout counters)."""
+    bodies = ", ".join(json.dumps(json.dumps({"username": login, "password": PASSWORD})) for login in logins)
+    script = f"""
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Accept"] = "application/json"
+local bodies = {{{bodies}}}
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, nil, nil, bodies[(n % #bodies) + 1])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %d %d %d\\n", summary.requests, summary.bytes,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status, summary.duration))
+end
+"""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    try:
+        before = server.cpu()
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t2",
+                f"-c{connections}",
+                f"-d{max(1, round(seconds))}s",
+                "-s",
+                handle.name,
+                server.url + "/api/v1/authn",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        used = server.cpu() - before
+    finally:
+        os.unlink(handle.name)
+    requests, size, socket_errors, status_errors, micros = map(int, out.rsplit("RESULT ", 1)[1].split())
+    return Load(
+        "authn (many users)", requests / (micros / 1e6), socket_errors + status_errors, 1000 * used / max(requests, 1)
+    )
+
+
+def measure(db: str, label: str, workers: int, seconds: float, connections: int, users: int) -> dict[str, Any]:
     port = free_port()
     argv = [*mockfinra_command(), "serve", "--quiet", "--port", str(port), "--db", db, "--workers", str(workers)]
     # as bench/speed.py starts mockfinra, with more patience: several processes start on a busy machine
@@ -101,6 +150,10 @@ def measure(db: str, label: str, workers: int, seconds: float, connections: int)
         wait_for_workers(port, workers)
         wrk(server, "warm-up", "/api/v1/authn", 1, connections, "POST", AUTHN_BODY, JSON)
         load = wrk(server, "authn", "/api/v1/authn", seconds, connections, "POST", AUTHN_BODY, JSON)
+        logins = [f"bench.{index}@example.com" for index in range(users)]
+        for login in logins:
+            make_user(port, login)
+        many = wrk_many(server, logins, seconds, connections)
     finally:
         server.stop()
     return {
@@ -109,6 +162,9 @@ def measure(db: str, label: str, workers: int, seconds: float, connections: int)
         "rps": load.rps,
         "errors": load.errors,
         "cpu_ms": load.cpu_ms,
+        "many_users_rps": many.rps,
+        "many_users_errors": many.errors,
+        "many_users_cpu_ms": many.cpu_ms,
         "start_s": started,
     }
 
@@ -122,17 +178,23 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
         postgres = args.postgresql or started_pg
         for workers in counts:
             db = f"sqlite:///{Path(tmp) / f'w{workers}.db'}"
-            rows.append(measure(db, "SQLite file", workers, args.seconds, args.connections))
+            rows.append(measure(db, "SQLite file", workers, args.seconds, args.connections, args.users))
             if postgres:
-                rows.append(measure(new_schema(postgres), "PostgreSQL", workers, args.seconds, args.connections))
+                rows.append(
+                    measure(new_schema(postgres), "PostgreSQL", workers, args.seconds, args.connections, args.users)
+                )
     return rows
 
 
 def report(rows: list[dict[str, Any]]) -> str:
-    lines = [f"{'store':<14}{'workers':>8}{'authn req/s':>13}{'cpu ms/req':>12}{'errors':>8}"]
+    lines = [
+        f"{'':<22}{'one seeded user':^30}{'many users':^30}",
+        f"{'store':<14}{'workers':>8}" + f"{'req/s':>10}{'cpu ms/req':>12}{'errors':>8}" * 2,
+    ]
     for row in rows:
         lines.append(
-            f"{row['store']:<14}{row['workers']:>8}{row['rps']:>13.0f}{row['cpu_ms']:>12.2f}{row['errors']:>8}"
+            f"{row['store']:<14}{row['workers']:>8}{row['rps']:>10.0f}{row['cpu_ms']:>12.2f}{row['errors']:>8}"
+            f"{row['many_users_rps']:>10.0f}{row['many_users_cpu_ms']:>12.2f}{row['many_users_errors']:>8}"
         )
     return "\n".join(lines)
 
@@ -143,6 +205,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", default="1,4", help="worker counts, comma-separated")
     parser.add_argument("--postgresql", default=None, help="a PostgreSQL server URL (default: a throwaway one)")
+    parser.add_argument("--users", type=int, default=32, help="users for the many-users load")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     rows = run(args)
