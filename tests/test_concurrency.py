@@ -27,24 +27,17 @@ from tests.concurrency_support import (
     race,
     session_token,
 )
-from tests.workers_support import new_schema, postgres_base, serving
+from tests.workers_support import postgres_base, postgres_workers
 
-__all__ = ["postgres_base"]  # the fixture
+__all__ = ["postgres_base", "postgres_workers"]  # the fixtures
 
 RACERS = 8
-
-
-@pytest.fixture(scope="module")
-def four_workers(tmp_path_factory: pytest.TempPathFactory, postgres_base: str) -> Iterator[str]:
-    """`mockfinra serve --workers 4` on PostgreSQL (docs/workers.md): the races cross processes too."""
-    with serving(tmp_path_factory.mktemp("race4"), new_schema(postgres_base), 4) as server:
-        yield server.url
 
 
 @pytest.fixture(params=[1, 4], ids=["one-process", "four-workers-postgresql"])
 def base(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == 4:
-        yield request.getfixturevalue("four_workers")
+        yield request.getfixturevalue("postgres_workers").url  # four workers on PostgreSQL (docs/workers.md)
         return
     with MockfinraServer(live_settings(tmp_path)) as server:
         yield server.url

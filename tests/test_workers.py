@@ -16,10 +16,10 @@ import httpx
 import pytest
 
 from tests.test_serve_process import ServeProcess, clean_env, run_cli
-from tests.workers_support import SEED, fresh, new_schema, postgres_base, serving, wait_for_workers, worker_of
+from tests.workers_support import SEED, fresh, postgres_base, postgres_workers, serving, wait_for_workers, worker_of
 
 pytestmark = pytest.mark.serve
-__all__ = ["postgres_base"]  # the fixture
+__all__ = ["postgres_base", "postgres_workers"]  # the fixtures
 
 #: requests per check: enough to land on several of the four workers
 SPREAD = 16
@@ -201,30 +201,27 @@ def test_workers_starting_together_on_an_empty_database_seed_it_once(tmp_path: P
             server.stop()
 
 
-def test_postgresql_workers_share_the_clock_and_wake_each_other(tmp_path: Path, postgres_base: str) -> None:
-    with serving(tmp_path, new_schema(postgres_base)) as server:
-        url = server.url
-        fresh(url, "POST", "/_mock/clock", json={"set": "2033-03-03T03:03:03Z", "freeze": True})
-        assert {r.headers["x-mock-time"] for r in spread(url, "GET", "/_mock/health")} == {"2033-03-03T03:03:03.000Z"}
-        assert fresh(url, "POST", "/_mock/reset").status_code == 200
-        assert all(not r.headers["x-mock-time"].startswith("2033") for r in spread(url, "GET", "/_mock/health"))
+def test_postgresql_workers_share_the_clock_and_wake_each_other(postgres_workers: ServeProcess) -> None:
+    url = postgres_workers.url
+    fresh(url, "POST", "/_mock/clock", json={"set": "2033-03-03T03:03:03Z", "freeze": True})
+    assert {r.headers["x-mock-time"] for r in spread(url, "GET", "/_mock/health")} == {"2033-03-03T03:03:03.000Z"}
+    assert fresh(url, "POST", "/_mock/reset").status_code == 200
+    assert all(not r.headers["x-mock-time"].startswith("2033") for r in spread(url, "GET", "/_mock/health"))
 
-        polls: list[tuple[httpx.Response, float]] = []
+    polls: list[tuple[httpx.Response, float]] = []
 
-        def long_poll() -> None:
-            began = time.monotonic()
-            polls.append(
-                (fresh(url, "GET", "/_mock/messages", params={"to": LOGIN, "wait": 30}), time.monotonic() - began)
-            )
+    def long_poll() -> None:
+        began = time.monotonic()
+        polls.append((fresh(url, "GET", "/_mock/messages", params={"to": LOGIN, "wait": 30}), time.monotonic() - began))
 
-        threads = [threading.Thread(target=long_poll) for _ in range(6)]
-        for thread in threads:
-            thread.start()
-        time.sleep(1.5)
-        sent = _recovery_email(url)
-        assert sent.status_code == 200, sent.text
-        for thread in threads:
-            thread.join(timeout=40)
-        assert [len(response.json()) for response, _ in polls] == [1] * 6
-        assert max(took for _, took in polls) < 10
-        assert len({worker_of(response) for response, _ in polls} | {worker_of(sent)}) > 1
+    threads = [threading.Thread(target=long_poll) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.5)
+    sent = _recovery_email(url)
+    assert sent.status_code == 200, sent.text
+    for thread in threads:
+        thread.join(timeout=40)
+    assert [len(response.json()) for response, _ in polls] == [1] * 6
+    assert max(took for _, took in polls) < 10
+    assert len({worker_of(response) for response, _ in polls} | {worker_of(sent)}) > 1

@@ -71,13 +71,31 @@ def postgres_base() -> Iterator[str]:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def postgres_workers(postgres_base: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
+    """`mockfinra serve --workers 4` on a new PostgreSQL schema, shared by the test files of a session (each
+    start costs several seconds of CPU per worker): tests make their own users and leave the clock running."""
+    with serving(tmp_path_factory.mktemp("pg-workers"), new_schema(postgres_base), 4) as server:
+        yield server
+
+
 def new_schema(base: str) -> str:
     """A URL whose search_path is a new, empty schema on the server `base`."""
     import psycopg
 
     schema = f"w_{uuid.uuid4().hex[:16]}"
-    with psycopg.connect(base.replace("postgresql+psycopg://", "postgresql://", 1), autocommit=True) as connection:
-        connection.execute(f'CREATE SCHEMA "{schema}"')
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with psycopg.connect(
+                base.replace("postgresql+psycopg://", "postgresql://", 1), autocommit=True
+            ) as connection:
+                connection.execute(f'CREATE SCHEMA "{schema}"')
+            break
+        except psycopg.OperationalError:  # "the database system is starting up" right after pg_ctl start
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
     return f"{base}?options={quote(f'-csearch_path={schema}')}"
 
 
