@@ -30,14 +30,16 @@ from mockfinra.middleware.mock_time import MockTimeHeader
 from mockfinra.middleware.request_body import RequestBody
 from mockfinra.middleware.request_head import RequestHeadLimits
 from mockfinra.middleware.security_headers import SecurityHeaders
+from mockfinra.middleware.shared_state import SharedStateRefresh
 from mockfinra.middleware.site_dispatch import SiteDispatch
 from mockfinra.middleware.unexpected_errors import UnexpectedErrors
 from mockfinra.openapi import install as install_openapi
 from mockfinra.outbox.hub import OutboxHub
+from mockfinra.outbox.wakeups import Wakeups
 from mockfinra.settings import TEMPLATES_DIR, Settings
+from mockfinra.shared_state import shared_state
 from mockfinra.store import Store
 from mockfinra.sweeper import sweep_forever
-from mockfinra.tenants.book import keep_on_reset as keep_tenants_on_reset
 from mockfinra.tenants.dispatch import TenantDispatch
 from mockfinra.tenants.registry import close_tenants
 from mockfinra.validation_responses import validation_response
@@ -87,7 +89,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     ctx = build_context(settings)
     ctx.resources.setdefault("reset_hooks", []).append(_reload_faults)
-    ctx.resources.setdefault("reset_keepers", []).append(keep_tenants_on_reset)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -98,11 +99,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             load_initial_state(ctx)
         load_configured_faults(ctx)
         sweep = asyncio.create_task(sweep_forever(ctx))
+        wakeups = Wakeups(ctx.store.engine, ctx.outbox) if settings.shares_state else None
+        if wakeups is not None:
+            wakeups.start()
         try:
             yield
         finally:
             sweep.cancel()
             await close_tenants(ctx)
+            if wakeups is not None:
+                wakeups.stop()
+            shared_state(ctx).close()
             ctx.store.dispose()
 
     app = FastAPI(
@@ -141,7 +148,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HealthProbes, is_ready=lambda: ctx.ready)
     app.add_middleware(SecurityHeaders, settings=settings)
     app.add_middleware(MockTimeHeader, clock=ctx.clock)
-    # Outermost: a request for a tenant (`/t/{name}/...`, `X-Mock-Tenant`) goes to that tenant's whole app.
+    if settings.shares_state:  # the one per-request hook of several workers (docs/workers.md)
+        app.add_middleware(SharedStateRefresh, shared=shared_state(ctx))
+    # Outermost: a request for a tenant (`/t/{name}/...`, `X-Mock-Tenant`) goes to that tenant's whole app, which
+    # has its own shared-state refresh.
     app.add_middleware(TenantDispatch, ctx=ctx)
     return app
 

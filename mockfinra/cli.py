@@ -17,6 +17,7 @@ from mockfinra.db_cli import db_app
 from mockfinra.download import cli as certs_cli
 from mockfinra.refdata.cli import files_app
 from mockfinra.server_address import server_url, settings_from
+from mockfinra.settings import is_memory_url
 
 app = typer.Typer(
     help="mockfinra: a local, offline emulator of FINRA's NTF (NASDAQ MFA, TRAQS, reference-data API).",
@@ -44,6 +45,9 @@ def serve(
     tls_ca: Optional[Path] = typer.Option(
         None, help="Ask for client certificates signed by this CA (PEM) [env MOCKFINRA_TLS_CA]."
     ),
+    workers: Optional[int] = typer.Option(
+        None, min=1, max=64, help="Worker processes on the port [env MOCKFINRA_WORKERS, default 1]; docs/workers.md."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Do not print the banner."),
 ) -> None:
     """Start every site (MFA service, TRAQS, API download, legacy download) on one port."""
@@ -55,14 +59,25 @@ def serve(
     from mockfinra.store.schema import SchemaBehind
 
     settings = settings_from(
-        host=host, port=port, seed=seed, db=db, log_level=log_level, tls_cert=tls_cert, tls_key=tls_key, tls_ca=tls_ca
+        host=host, port=port, seed=seed, db=db, log_level=log_level, tls_cert=tls_cert, tls_key=tls_key, tls_ca=tls_ca,
+        workers=workers,
     )
+    if settings.workers > 1 and is_memory_url(settings.db):
+        typer.echo(
+            f"mockfinra: {settings.workers} workers need a store they can share: a SQLite file or PostgreSQL "
+            "(--db). An in-memory store lives in one process; use --workers 1 with it.",
+            err=True,
+        )
+        raise typer.Exit(2)
     try:
         read_seed(settings.seed)
         server_options = uvicorn_options(settings)  # parser, limits, timeouts and TLS
     except (SeedError, TlsConfigError) as error:
         typer.echo(f"mockfinra: {error}", err=True)
         raise typer.Exit(2) from None
+    if settings.workers > 1:
+        serve_workers(settings, server_options, quiet)
+        return
     application = create_app(settings)
     try:
         load_initial_state(application.state.ctx)
@@ -78,6 +93,29 @@ def serve(
     run_uvicorn(application, host=settings.host, port=settings.port, log_level=settings.log_level, **server_options)
 
 
+def serve_workers(settings: Any, server_options: dict[str, Any], quiet: bool) -> None:
+    """Tables, seed and the configured clock once, here; then the worker processes (mockfinra/workers.py)."""
+    from mockfinra.app import build_context
+    from mockfinra.seed import SeedError, load_initial_state
+    from mockfinra.shared_state import shared_state
+    from mockfinra.store.schema import SchemaBehind
+    from mockfinra.workers import run_workers
+
+    ctx = build_context(settings)
+    try:
+        load_initial_state(ctx)
+        shared_state(ctx).start()
+    except (SeedError, SchemaBehind) as error:
+        typer.echo(f"mockfinra: {error}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        shared_state(ctx).close()
+    if not quiet:
+        print_banner(settings, ctx)
+    ctx.store.dispose()
+    run_workers(settings, server_options)
+
+
 def print_banner(settings: Any, ctx: Any) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -86,7 +124,8 @@ def print_banner(settings: Any, ctx: Any) -> None:
 
     console = Console(highlight=False)
     base = server_url(settings)
-    console.print(f"[bold]mockfinra[/] — FINRA NTF emulator — state: {settings.db}")
+    workers = f" — {settings.workers} workers" if settings.workers > 1 else ""
+    console.print(f"[bold]mockfinra[/] — FINRA NTF emulator — state: {settings.db}{workers}")
     sites = Table(box=None, show_header=False, pad_edge=False)
     sites.add_column(no_wrap=True)
     sites.add_column(overflow="fold")

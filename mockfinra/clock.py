@@ -120,6 +120,21 @@ class Clock:
                 self._frozen_at = None
         return self.now()
 
+    def state(self) -> dict[str, object]:
+        """What another process needs to show the same time: the offset (µs) or the frozen instant."""
+        with self._lock:
+            return {
+                "offsetMicroseconds": self._offset // timedelta(microseconds=1),
+                "frozenAt": self._frozen_at.isoformat() if self._frozen_at is not None else None,
+            }
+
+    def load(self, state: dict[str, object]) -> None:
+        """Show the time `state` (from `state()`, maybe of another process on this host) describes."""
+        frozen = state.get("frozenAt")
+        with self._lock:
+            self._offset = timedelta(microseconds=int(state.get("offsetMicroseconds") or 0))  # type: ignore[call-overload]
+            self._frozen_at = datetime.fromisoformat(str(frozen)) if frozen else None
+
     def to_wall(self, moment: datetime) -> datetime:
         """The wall-clock instant that is as far from the wall clock's now as `moment` is from the mock now."""
         return moment - (self.now() - self._wall())

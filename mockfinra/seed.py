@@ -14,6 +14,8 @@ from mockfinra.identity.core.provisioning import UserSpec, parse_user_spec, prov
 from mockfinra.identity.core.users import send_invitation
 from mockfinra.identity.hosted import WELCOME_PATH
 from mockfinra.server_address import server_url
+from mockfinra.shared_state import shared_state
+from mockfinra.store.base import serialised
 from mockfinra.store.meta import get_meta, set_meta
 
 #: Seed passwords and answers are published in the seed file, so a slow hash protects nothing there;
@@ -91,12 +93,16 @@ def load_seed(ctx: Context, base_url: str | None = None) -> int:
 
 
 def load_initial_state(ctx: Context) -> None:
-    """Create the tables; load the seed unless this store was seeded before (a restart keeps state)."""
+    """Create the tables; load the seed unless this store was seeded before (a restart keeps state).
+
+    Several processes may start on one empty database at once (workers): the check and the seeding are one
+    transaction serialised across processes, so exactly one of them seeds and the others find its seed."""
     ctx.store.create_all(upgrade=ctx.settings.db_upgrade_on_start)
     with ctx.store.transaction() as db:
-        seeded = get_meta(db, "seeded") is not None
-    if not seeded:
-        load_seed(ctx)
+        serialised(db, "seed")
+        shared_state(ctx).join(db)
+        if get_meta(db, "seeded") is None:
+            load_seed(ctx)
     ctx.ready = True
 
 
@@ -105,16 +111,13 @@ def reset_state(ctx: Context, base_url: str | None = None) -> int:
     `base_url`). Not ready while it runs."""
     ctx.ready = False
     try:
-        ctx.clock.reset()
-        ctx.era_override = None
-        # what outlives a reset of this world (the registry of tenants): read before the wipe, put back after
-        restore = [keep(ctx) for keep in list(ctx.resources.get("reset_keepers", []))]
-        ctx.store.wipe()
-        for put_back in restore:
-            put_back()
-        for hook in list(ctx.resources.get("reset_hooks", [])):
-            hook(ctx)
-        return load_seed(ctx, base_url)
+        with shared_state(ctx).changing():  # with several workers: one transaction, seen by every worker
+            ctx.clock.reset()
+            ctx.era_override = None
+            ctx.store.wipe()  # but the meta facts that outlive it (the tenants among them): store/meta.py
+            for hook in list(ctx.resources.get("reset_hooks", [])):
+                hook(ctx)
+            return load_seed(ctx, base_url)
     finally:
         ctx.ready = True
 

@@ -20,6 +20,11 @@ __all__ = ["DATA_DIR", "MEMORY_DB", "TEMPLATES_DIR", "Settings", "settings_refer
 MEMORY_DB = "sqlite://"
 
 
+def is_memory_url(url: str) -> bool:
+    """Whether a store URL keeps its state in this process's memory (as `Store` decides it)."""
+    return url in ("sqlite://", "sqlite:///:memory:") or (url.startswith("sqlite") and "mode=memory" in url)
+
+
 def _split_csv(value: object) -> object:
     if isinstance(value, str):
         return [part.strip() for part in value.split(",") if part.strip()]
@@ -61,6 +66,18 @@ class Settings(BaseSettings):
     db: str = Field(
         default="sqlite:///mockfinra.db",
         description="SQLAlchemy URL; 'memory' (or 'sqlite://') keeps state in memory only",
+    )
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="worker processes serving one port; above 1 they share the clock, the era, caches and "
+        "wake-ups through the store (a SQLite file or PostgreSQL, not memory; docs/workers.md)",
+    )
+    shared_store: bool = Field(
+        default=False,
+        description="other servers (replicas behind a proxy) use this store too: share the clock, the era, caches "
+        "and wake-ups through it as workers do (on with workers above 1; docs/workers.md)",
     )
     db_upgrade_on_start: bool = Field(
         default=True,
@@ -363,6 +380,11 @@ class Settings(BaseSettings):
     def model_post_init(self, __context: object) -> None:
         if self.db in ("memory", ":memory:"):
             self.db = MEMORY_DB
+
+    @property
+    def shares_state(self) -> bool:
+        """Several processes (workers, replicas) share this store (never an in-memory one: it lives in one process)."""
+        return (self.workers > 1 or self.shared_store) and not is_memory_url(self.db)
 
     @classmethod
     def for_tests(cls, **overrides: object) -> "Settings":

@@ -163,8 +163,10 @@ def test_tls_bearer_host_works_too(issued, tls_server) -> None:
 
 
 @pytest.mark.serve
-def test_mockfinra_serve_with_tls_options(issued, tmp_path: Path) -> None:
-    """The real `mockfinra serve --tls-cert --tls-key --tls-ca`, and `healthcheck` against it."""
+@pytest.mark.parametrize("workers", [1, 2])
+def test_mockfinra_serve_with_tls_options(issued, tmp_path: Path, workers: int) -> None:
+    """The real `mockfinra serve --tls-cert --tls-key --tls-ca`, and `healthcheck` against it; with two worker
+    processes too (each builds the same TLS protocol, docs/workers.md)."""
     import os
     import subprocess
     import sys
@@ -181,6 +183,9 @@ def test_mockfinra_serve_with_tls_options(issued, tmp_path: Path) -> None:
         "--seed", str(write_seed(tmp_path)),
         "--tls-cert", str(ours / "server.pem"), "--tls-key", str(ours / "server-key.pem"), "--tls-ca", str(ours / "ca.pem"),
     ]  # fmt: skip
+    if workers > 1:
+        argv[argv.index("memory")] = f"sqlite:///{tmp_path / 'tls.db'}"
+        argv += ["--workers", str(workers)]
     process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         url = f"https://127.0.0.1:{port}"

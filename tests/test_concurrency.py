@@ -1,6 +1,7 @@
 """Real concurrency against a real server: what must happen once happens once, and a crowd signing in at
 the same moment gets no 5xx. Correctness comes from the database's transactions (no lock in Python
-for a SQLite file or PostgreSQL; see mockfinra/store/base.py)."""
+for a SQLite file or PostgreSQL; see mockfinra/store/base.py). Each race runs against one process and
+against four worker processes on PostgreSQL (docs/workers.md)."""
 
 from __future__ import annotations
 
@@ -26,12 +27,18 @@ from tests.concurrency_support import (
     race,
     session_token,
 )
+from tests.workers_support import postgres_base, postgres_workers
+
+__all__ = ["postgres_base", "postgres_workers"]  # the fixtures
 
 RACERS = 8
 
 
-@pytest.fixture
-def base(tmp_path: Path) -> Iterator[str]:
+@pytest.fixture(params=[1, 4], ids=["one-process", "four-workers-postgresql"])
+def base(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == 4:
+        yield request.getfixturevalue("postgres_workers").url  # four workers on PostgreSQL (docs/workers.md)
+        return
     with MockfinraServer(live_settings(tmp_path)) as server:
         yield server.url
 

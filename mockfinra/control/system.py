@@ -17,6 +17,7 @@ from mockfinra.eras import PROFILES
 from mockfinra.errors import ClientError
 from mockfinra.links import Links
 from mockfinra.seed import reset_state
+from mockfinra.shared_state import shared_state
 from mockfinra.store.base import STATE_VERSION
 
 router = APIRouter()
@@ -80,17 +81,18 @@ def change_clock(change: ClockChange = Body(...), ctx: Context = Depends(get_con
             check_supported(moment)
     except ClockRangeError as error:
         raise ClientError(400, f"set: {error}") from None
-    try:
+    with shared_state(ctx).changing():  # several workers: under the shared row's lock, from its state
+        try:
+            if change.advance is not None:
+                shifted(moment or ctx.clock.now(), change.advance)
+        except ClockRangeError as error:
+            raise ClientError(400, f"advance: {error}") from None
+        if change.freeze is not None:
+            ctx.clock.freeze(change.freeze)
+        if moment is not None:
+            ctx.clock.set(moment)
         if change.advance is not None:
-            shifted(moment or ctx.clock.now(), change.advance)
-    except ClockRangeError as error:
-        raise ClientError(400, f"advance: {error}") from None
-    if change.freeze is not None:
-        ctx.clock.freeze(change.freeze)
-    if moment is not None:
-        ctx.clock.set(moment)
-    if change.advance is not None:
-        ctx.clock.advance(change.advance)
+            ctx.clock.advance(change.advance)
     return ctx.clock.snapshot()
 
 
@@ -125,7 +127,8 @@ def get_era(ctx: Context = Depends(get_context)) -> dict[str, Any]:
 def change_era(change: EraChange = Body(...), ctx: Context = Depends(get_context)) -> dict[str, Any]:
     """Switch the era at runtime (`{"era": "2021"}`); `{"era": null}` goes back to `MOCKFINRA_ERA`. A reset
     also goes back to it."""
-    ctx.era_override = change.era
+    with shared_state(ctx).changing():
+        ctx.era_override = change.era
     return era_json(ctx)
 
 

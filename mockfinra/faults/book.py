@@ -18,6 +18,8 @@ from mockfinra.context import Context
 from mockfinra.errors import ClientError
 from mockfinra.faults.spec import FaultSpec
 from mockfinra.security import new_id
+from mockfinra.shared_state import shared_state
+from mockfinra.store.base import serialised
 from mockfinra.store.faults import FaultRow, all_faults, delete_faults, next_seq
 
 RESOURCE_KEY = "faults.book"
@@ -107,6 +109,7 @@ class FaultBook:
         now = self.ctx.clock.now()
         with self.ctx.store.transaction() as db:
             if replace_origin:
+                serialised(db, "faults.replace")  # workers starting at once: one replaces after the other
                 delete_faults(db, origin=origin)
             seq = next_seq(db)
             rows = []
@@ -126,12 +129,15 @@ class FaultBook:
                 rows.append(row)
             db.flush()
             created = [self.to_json(row) for row in rows]
+            shared_state(self.ctx).touch(db)  # other workers forget their list too
         self.invalidate()
         return created
 
     def delete(self, fault_id: str | None = None) -> int:
         with self.ctx.store.transaction() as db:
             count = delete_faults(db, fault_id=fault_id)
+            if count:
+                shared_state(self.ctx).touch(db)
         self.invalidate()
         if fault_id is not None and count == 0:
             raise ClientError(404, f"No fault with id {fault_id!r}.", "not_found")
@@ -166,4 +172,5 @@ def book(ctx: Context) -> FaultBook:
     existing = ctx.resources.get(RESOURCE_KEY)
     if existing is None:
         existing = ctx.resources.setdefault(RESOURCE_KEY, FaultBook(ctx))
+        shared_state(ctx).on_change(existing.invalidate)  # another worker changed the faults or reset
     return existing

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 
 class OutboxHub:
-    def __init__(self, max_messages: int = 1000, relay: SmtpRelay | None = None) -> None:
+    def __init__(
+        self, max_messages: int = 1000, relay: SmtpRelay | None = None, shared: bool = False, channel: str = ""
+    ) -> None:
         self._lock = threading.Lock()
         self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
         self._closed = False
@@ -30,13 +32,23 @@ class OutboxHub:
         self.relay = relay
         #: open event streams (for diagnostics and tests)
         self.streams = 0
+        #: several worker processes share the store: messages are announced to the others (outbox/wakeups.py)
+        self.shared = shared
+        #: the PostgreSQL NOTIFY channel of this store (outbox/wakeups.py)
+        self.channel = channel
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OutboxHub:
         from mockfinra.outbox.relay import SmtpRelay
+        from mockfinra.outbox.wakeups import channel_name
 
         relay = SmtpRelay.from_settings(settings) if settings.smtp_url else None
-        return cls(max_messages=settings.messages_max, relay=relay)
+        return cls(
+            max_messages=settings.messages_max,
+            relay=relay,
+            shared=settings.shares_state,
+            channel=channel_name(settings.db),
+        )
 
     def next_seq(self, stored_max: int | None) -> int:
         """The next recording sequence number: above every stored one and every one handed out before.

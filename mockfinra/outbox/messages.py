@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 
 from mockfinra.clock import Clock, isoformat_z
 from mockfinra.outbox.hub import OutboxHub
+from mockfinra.outbox.wakeups import announce
 from mockfinra.security import new_id
+from mockfinra.store.meta import OUTBOX_SEQ, next_counter
 from mockfinra.store.outbox import Message
 
 log = logging.getLogger("mockfinra.outbox")
@@ -105,9 +107,14 @@ def record(
     with db.no_autoflush:
         stored_max = db.scalar(select(func.max(Message.seq)))
         _prune(db, hub.max_messages)
+        if hub.shared:  # several workers: one stored sequence for all, and a wake-up for the others' waiters
+            seq = next_counter(db, OUTBOX_SEQ, (stored_max or 0) + 1)
+            announce(db, hub)
+        else:
+            seq = hub.next_seq(stored_max)
     message = Message(
         id=new_id("msg", 24),
-        seq=hub.next_seq(stored_max),
+        seq=seq,
         channel=channel,
         to=to,
         to_key=address_key(to),

@@ -15,6 +15,7 @@ back. Correctness comes from the database's own transactions, not from a lock in
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import pkgutil
 import threading
@@ -23,7 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from sqlalchemy import JSON, DateTime, MetaData, Select, create_engine, event
+from sqlalchemy import JSON, DateTime, MetaData, Select, create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.mutable import MutableDict, MutableList
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -115,6 +116,18 @@ def get_locked(db: Session, model: type[Any], key: Any) -> Any:
     return db.get(model, key, with_for_update=True, populate_existing=True)
 
 
+def serialised(db: Session, name: str) -> None:
+    """Make this transaction wait for any other one serialised on `name`, in any process, until it ends.
+
+    PostgreSQL: a transaction-scoped advisory lock (keyed by `name` and the database URL, so throwaway schemas
+    on one server do not wait for each other). SQLite: nothing to do, `BEGIN IMMEDIATE` serialises every writer.
+    """
+    bind = db.get_bind()
+    if bind.dialect.name == "postgresql":
+        digest = hashlib.sha256(f"{name}|{bind.engine.url}".encode()).digest()
+        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": int.from_bytes(digest[:8], "big", signed=True)})
+
+
 class Store:
     def __init__(self, url: str) -> None:
         _load_models()
@@ -149,10 +162,19 @@ class Store:
         return bring_to_head(self.engine, upgrade=upgrade)
 
     def wipe(self) -> None:
-        """Delete every row of every table (children first)."""
+        """Delete every row of every table (children first), but the `meta` facts that outlive a reset."""
+        from sqlalchemy import and_, not_
+
+        from mockfinra.store.meta import SURVIVES_RESET, SURVIVES_RESET_PREFIXES
+
         with self.transaction() as db:
             for table in reversed(Base.metadata.sorted_tables):
-                db.execute(table.delete())
+                statement = table.delete()
+                if table.name == "meta":
+                    kept = [table.c.key.not_in(SURVIVES_RESET)]
+                    kept += [not_(table.c.key.startswith(prefix)) for prefix in SURVIVES_RESET_PREFIXES]
+                    statement = statement.where(and_(*kept))
+                db.execute(statement)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -11,18 +11,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mockfinra.clock import isoformat_z
-from mockfinra.context import Context
 from mockfinra.security import new_id
 from mockfinra.store.base import get_locked
-from mockfinra.store.meta import Meta
+from mockfinra.store.meta import TENANT_PREFIX, Meta
 
-KEY_PREFIX = "tenant:"
+KEY_PREFIX = TENANT_PREFIX
 
 
 @dataclass(frozen=True)
@@ -69,16 +68,3 @@ def remove(db: Session, name: str) -> None:
         db.delete(row)
         db.flush()
 
-
-def keep_on_reset(ctx: Context) -> Callable[[], None]:
-    """A reset of the default world wipes `meta`; the tenants are not part of that world: put their rows back."""
-    with ctx.store.transaction() as db:
-        kept = [(row.key, row.value) for row in db.scalars(select(Meta).where(Meta.key.startswith(KEY_PREFIX)))]
-
-    def restore() -> None:
-        with ctx.store.transaction() as db:
-            for key, value in kept:
-                if db.get(Meta, key) is None:
-                    db.add(Meta(key=key, value=value))
-
-    return restore
