@@ -19,6 +19,8 @@ from mockfinra.clock import Clock, parse_instant
 from mockfinra.context import Context
 from mockfinra.error_responses import error_response, generic_error
 from mockfinra.errors import OKTA_ERRORS, MockfinraError, surface_for
+from mockfinra.flat_routes import add_flat
+from mockfinra.journal.recorder import recorder
 from mockfinra.links import SITE_PREFIXES
 from mockfinra.middleware.cors import Cors
 from mockfinra.middleware.cross_site import CrossSiteGuard
@@ -98,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             sweep.cancel()
+            recorder(ctx).flush()
             ctx.store.dispose()
 
     app = FastAPI(
@@ -149,18 +152,19 @@ def _reload_faults(ctx: Context) -> None:
 
 
 def include_routers(app: FastAPI) -> None:
-    """Every site's routers. Each module owns one area and exposes `router`."""
+    """Every site's routers, flat on the app's router (mockfinra/flat_routes.py). Each module owns one area
+    and exposes `router`."""
     from mockfinra.control import routes as control
     from mockfinra.download import routes as download
     from mockfinra.identity import routes as identity
     from mockfinra.traqs import routes as traqs
 
-    app.include_router(control.router, prefix="/_mock")
-    app.include_router(control.root_router)
-    app.include_router(identity.router)
-    app.include_router(traqs.router, prefix=SITE_PREFIXES["traqs"])
-    app.include_router(download.apidownload_router, prefix=SITE_PREFIXES["apidownload"])
-    app.include_router(download.legacy_router, prefix=SITE_PREFIXES["download"])
+    add_flat(app, control.router, prefix="/_mock")
+    add_flat(app, control.root_router)
+    add_flat(app, identity.router)
+    add_flat(app, traqs.router, prefix=SITE_PREFIXES["traqs"])
+    add_flat(app, download.apidownload_router, prefix=SITE_PREFIXES["apidownload"])
+    add_flat(app, download.legacy_router, prefix=SITE_PREFIXES["download"])
 
 
 def app_factory() -> Any:

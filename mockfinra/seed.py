@@ -13,6 +13,7 @@ from mockfinra.errors import MockfinraError, validation_error
 from mockfinra.identity.core.provisioning import UserSpec, parse_user_spec, provision_user
 from mockfinra.identity.core.users import send_invitation
 from mockfinra.identity.hosted import WELCOME_PATH
+from mockfinra.journal.recorder import recorder
 from mockfinra.server_address import server_url
 from mockfinra.store.meta import get_meta, set_meta
 
@@ -107,6 +108,7 @@ def reset_state(ctx: Context, base_url: str | None = None) -> int:
     try:
         ctx.clock.reset()
         ctx.era_override = None
+        recorder(ctx).flush()  # the journal's queue goes with everything else
         ctx.store.wipe()
         for hook in list(ctx.resources.get("reset_hooks", [])):
             hook(ctx)
