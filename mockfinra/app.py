@@ -34,7 +34,6 @@ from mockfinra.middleware.request_head import RequestHeadLimits
 from mockfinra.middleware.security_headers import SecurityHeaders
 from mockfinra.middleware.site_dispatch import SiteDispatch
 from mockfinra.middleware.unexpected_errors import UnexpectedErrors
-from mockfinra.openapi import install as install_openapi
 from mockfinra.outbox.hub import OutboxHub
 from mockfinra.settings import TEMPLATES_DIR, Settings
 from mockfinra.store import Store
@@ -115,7 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.ctx = ctx
     install_error_handlers(app)
     include_routers(app)
-    install_openapi(app)
+    _install_openapi_lazily(app)
     app.mount("/static", StaticFiles(directory=TEMPLATES_DIR / "static"), name="static")
 
     # add_middleware wraps: the last added runs first. So: the time header and the security headers on every
@@ -140,6 +139,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders, settings=settings)
     app.add_middleware(MockTimeHeader, clock=ctx.clock)
     return app
+
+
+def _install_openapi_lazily(app: FastAPI) -> None:
+    """`app.openapi` builds the published document (mockfinra/openapi) on first use: its modules are not
+    imported on the way to serving."""
+
+    def openapi() -> dict[str, Any]:
+        from mockfinra.openapi import install
+
+        install(app)
+        return app.openapi()
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _reload_faults(ctx: Context) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +24,8 @@ from mockfinra.store.journal import JournalEntry, clear, trim
 ENCODINGS = {"gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 
 RESOURCE_KEY = "journal.recorder"
+#: how long the writer waits for more exchanges before writing a batch (reads do not wait: they flush)
+LINGER_SECONDS = 0.02
 
 log = logging.getLogger("mockfinra.journal")
 
@@ -98,6 +101,7 @@ class Recorder:
             with self._wake:
                 while not self._pending:
                     self._wake.wait()
+            time.sleep(LINGER_SECONDS)  # under load, one transaction takes the exchanges of many requests
             try:
                 self.flush()
             except Exception:  # the journal must never break the server; the batch is lost, logged

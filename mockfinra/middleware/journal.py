@@ -98,9 +98,10 @@ class Journal:
                 response["headers"] = _decoded(list(message.get("headers", [])))
             elif message["type"] == "http.response.body":
                 part = message.get("body", b"")
+                kept = sum(map(len, response["parts"]))
                 response["size"] += len(part)
-                if sum(map(len, response["parts"])) < limit:
-                    response["parts"].append(part)
+                if kept < limit:
+                    response["parts"].append(part[: limit - kept])  # a download's chunk is not copied whole
                 if not message.get("more_body", False):
                     await flush(None, complete=True)
             await send(message)
