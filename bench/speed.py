@@ -361,12 +361,14 @@ def populate_here(db_url: str, users: int, tokens: int) -> None:
                 UserSpec.model_validate(
                     {"login": f"pop.{i}@example.com", "password": PASSWORD, "firstName": "Pop", "lastName": f"User{i}"}
                 ),
-            )[0]
+            )["user"]
             for i in range(users)
         ]
         scopes = ["openid", "offline_access", "traqs.refdata"]
         for i in range(tokens):
-            issue_refresh_token(ctx, db, made[i % len(made)], CLIENT_ID, scopes, auth_time=ctx.clock.now())
+            issue_refresh_token(
+                ctx, db, made[i % len(made)], CLIENT_ID, scopes, source="authorize", auth_time=ctx.clock.now()
+            )
     ctx.store.dispose()
 
 
