@@ -196,6 +196,8 @@ class Load:
     errors: int
     cpu_ms: float  # server CPU per request
     bytes_per_s: float = 0.0
+    #: of `errors`, the answers that were not 2xx/3xx (the rest are socket errors: timeouts under load)
+    status_errors: int = 0
 
 
 def wrk(
@@ -238,7 +240,12 @@ def wrk(
     requests, size, socket_errors, status_errors, micros = map(int, match.groups())
     duration = micros / 1e6
     return Load(
-        name, requests / duration, socket_errors + status_errors, 1000 * used / max(requests, 1), size / duration
+        name,
+        requests / duration,
+        socket_errors + status_errors,
+        1000 * used / max(requests, 1),
+        size / duration,
+        status_errors,
     )
 
 
@@ -359,7 +366,12 @@ def populate_here(db_url: str, users: int, tokens: int) -> None:
                 ctx,
                 db,
                 UserSpec.model_validate(
-                    {"login": f"pop.{i}@example.com", "password": PASSWORD, "firstName": "Pop", "lastName": f"User{i}"}
+                    {
+                        "login": f"pop.u{i:04d}@example.com",
+                        "password": PASSWORD,
+                        "firstName": "Pop",
+                        "lastName": f"User{i}",
+                    }
                 ),
             )["user"]
             for i in range(users)
@@ -544,11 +556,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def report(results: dict[str, Any]) -> str:
     lines = [f"code: {results['code']}  populated: {results['populated']}  goals: {', '.join(results['goals'])}"]
-    lines.append(f"{'load':<28}{'req/s':>10}{'MB/s':>9}{'cpu ms/req':>12}{'errors':>8}")
+    lines.append(f"{'load':<28}{'req/s':>10}{'MB/s':>9}{'cpu ms/req':>12}{'errors':>8}{'non-2xx':>9}")
     for load in results["loads"]:
         lines.append(
             f"{load['name']:<28}{load['rps']:>10.0f}{load['bytes_per_s'] / 1e6:>9.1f}"
-            f"{load['cpu_ms']:>12.3f}{load['errors']:>8}"
+            f"{load['cpu_ms']:>12.3f}{load['errors']:>8}{load.get('status_errors', 0):>9}"
         )
     lines.append("")
     for name, value in results["ratios"].items():
