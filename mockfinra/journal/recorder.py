@@ -26,6 +26,8 @@ ENCODINGS = {"gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 RESOURCE_KEY = "journal.recorder"
 #: how long the writer waits for more exchanges before writing a batch (reads do not wait: they flush)
 LINGER_SECONDS = 0.02
+#: an idle writer thread ends after this long
+IDLE_EXIT_SECONDS = 5.0
 
 log = logging.getLogger("mockfinra.journal")
 
@@ -99,8 +101,9 @@ class Recorder:
     def _write_forever(self) -> None:
         while True:
             with self._wake:
-                while not self._pending:
-                    self._wake.wait()
+                if not self._wake.wait_for(lambda: bool(self._pending), timeout=IDLE_EXIT_SECONDS):
+                    self._writer = None  # idle: ends (the next exchange starts another), so no app outlives its use
+                    return
             time.sleep(LINGER_SECONDS)  # under load, one transaction takes the exchanges of many requests
             try:
                 self.flush()
