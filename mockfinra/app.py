@@ -19,6 +19,8 @@ from mockfinra.clock import Clock, parse_instant
 from mockfinra.context import Context
 from mockfinra.error_responses import error_response, generic_error
 from mockfinra.errors import OKTA_ERRORS, MockfinraError, surface_for
+from mockfinra.flat_routes import add_flat
+from mockfinra.journal.recorder import recorder
 from mockfinra.links import SITE_PREFIXES
 from mockfinra.middleware.cors import Cors
 from mockfinra.middleware.cross_site import CrossSiteGuard
@@ -33,7 +35,6 @@ from mockfinra.middleware.security_headers import SecurityHeaders
 from mockfinra.middleware.shared_state import SharedStateRefresh
 from mockfinra.middleware.site_dispatch import SiteDispatch
 from mockfinra.middleware.unexpected_errors import UnexpectedErrors
-from mockfinra.openapi import install as install_openapi
 from mockfinra.outbox.hub import OutboxHub
 from mockfinra.outbox.wakeups import Wakeups
 from mockfinra.settings import TEMPLATES_DIR, Settings
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             sweep.cancel()
+            recorder(ctx).flush()
             await close_tenants(ctx)
             if wakeups is not None:
                 wakeups.stop()
@@ -124,7 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.ctx = ctx
     install_error_handlers(app)
     include_routers(app)
-    install_openapi(app)
+    _install_openapi_lazily(app)
     app.mount("/static", StaticFiles(directory=TEMPLATES_DIR / "static"), name="static")
 
     # add_middleware wraps: the last added runs first. So: the time header and the security headers on every
@@ -156,6 +158,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def _install_openapi_lazily(app: FastAPI) -> None:
+    """`app.openapi` builds the published document (mockfinra/openapi) on first use: its modules are not
+    imported on the way to serving."""
+
+    def openapi() -> dict[str, Any]:
+        from mockfinra.openapi import install
+
+        install(app)
+        return app.openapi()
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def _reload_faults(ctx: Context) -> None:
     """`POST /_mock/reset` wiped the faults with everything else: forget the cached list, reload the file."""
     from mockfinra.faults.book import book
@@ -166,18 +181,19 @@ def _reload_faults(ctx: Context) -> None:
 
 
 def include_routers(app: FastAPI) -> None:
-    """Every site's routers. Each module owns one area and exposes `router`."""
+    """Every site's routers, flat on the app's router (mockfinra/flat_routes.py). Each module owns one area
+    and exposes `router`."""
     from mockfinra.control import routes as control
     from mockfinra.download import routes as download
     from mockfinra.identity import routes as identity
     from mockfinra.traqs import routes as traqs
 
-    app.include_router(control.router, prefix="/_mock")
-    app.include_router(control.root_router)
-    app.include_router(identity.router)
-    app.include_router(traqs.router, prefix=SITE_PREFIXES["traqs"])
-    app.include_router(download.apidownload_router, prefix=SITE_PREFIXES["apidownload"])
-    app.include_router(download.legacy_router, prefix=SITE_PREFIXES["download"])
+    add_flat(app, control.router, prefix="/_mock")
+    add_flat(app, control.root_router)
+    add_flat(app, identity.router)
+    add_flat(app, traqs.router, prefix=SITE_PREFIXES["traqs"])
+    add_flat(app, download.apidownload_router, prefix=SITE_PREFIXES["apidownload"])
+    add_flat(app, download.legacy_router, prefix=SITE_PREFIXES["download"])
 
 
 def app_factory() -> Any:

@@ -13,6 +13,7 @@ from mockfinra.errors import MockfinraError, validation_error
 from mockfinra.identity.core.provisioning import UserSpec, parse_user_spec, provision_user
 from mockfinra.identity.core.users import send_invitation
 from mockfinra.identity.hosted import WELCOME_PATH
+from mockfinra.journal.recorder import recorder
 from mockfinra.server_address import server_url
 from mockfinra.shared_state import shared_state
 from mockfinra.store.base import serialised
@@ -114,6 +115,7 @@ def reset_state(ctx: Context, base_url: str | None = None) -> int:
         with shared_state(ctx).changing():  # with several workers: one transaction, seen by every worker
             ctx.clock.reset()
             ctx.era_override = None
+            recorder(ctx).flush()  # the journal's queue goes with everything else
             ctx.store.wipe()  # but the meta facts that outlive it (the tenants among them): store/meta.py
             for hook in list(ctx.resources.get("reset_hooks", [])):
                 hook(ctx)

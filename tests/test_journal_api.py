@@ -179,3 +179,18 @@ def test_the_journal_needs_the_admin_token_when_one_is_set() -> None:
         assert client.get("/_mock/requests.har").status_code == 401
         assert client.get("/_mock/requests", headers={"X-Mock-Token": "s3cret"}).status_code == 200
         assert client.get("/_mock/requests/page").status_code == 200  # the page holds no data
+
+
+def test_written_behind_or_at_once_a_client_finds_its_exchange_in_order() -> None:
+    """`journal_write_behind` (default) queues entries for the writer thread and a read writes the queue
+    first; off, each entry is stored before its response ends. Either way every answered request is there,
+    newest first, and clearing takes queued ones too."""
+    for behind in (True, False):
+        with app_client(journal_write_behind=behind) as client:
+            for n in range(5):
+                client.post(AUTHN, json={"username": f"nobody{n}@example.com", "password": "wrong"})
+            found = entries(client)
+            assert [e["user"] for e in found] == [f"nobody{n}@example.com" for n in reversed(range(5))], behind
+            client.post(AUTHN, json={"username": "last@example.com", "password": "wrong"})
+            assert client.delete("/_mock/requests").json()["deleted"] == 6
+            assert entries(client) == []

@@ -45,6 +45,7 @@ def _filter(
 
 
 def _read(ctx: Context, where: JournalFilter, limit: int | None, bodies: bool) -> list[dict[str, Any]]:
+    recorder(ctx).flush()
     with ctx.store.transaction() as db:
         return [entry_json(entry, bodies) for entry in find_entries(db, where, ctx.settings.journal_size, limit)]
 
@@ -106,6 +107,7 @@ def export_har(
 ) -> JSONResponse:
     """The journal (or the filtered part of it) as a HAR 1.2 log, oldest first."""
     where = _filter(site, method, path, status, since, None, None)
+    recorder(ctx).flush()
     with ctx.store.transaction() as db:
         log = har_log(find_entries(db, where, ctx.settings.journal_size, limit))
     return JSONResponse(
@@ -124,6 +126,7 @@ def journal_page(request: Request) -> HTMLResponse:
 
 @router.get("/requests/{entry_id}", dependencies=guarded)
 def one_request(entry_id: int, ctx: Context = Depends(get_context)) -> dict[str, Any]:
+    recorder(ctx).flush()
     with ctx.store.transaction() as db:
         entry = get_entry(db, entry_id)
         if entry is None:

@@ -1,6 +1,7 @@
-"""Records every exchange with the sites in the request journal (`/_mock/requests`): one store insert per
-request, made before the last byte of the response goes out, so a client that has its response finds it
-in the journal. Requests to the control plane and the static files are not recorded.
+"""Records every exchange with the sites in the request journal (`/_mock/requests`): queued for the journal's
+writer before the last byte of the response goes out (mockfinra/journal/recorder.py: a read of the journal
+writes the queue first), so a client that has its response finds it in the journal. Requests to the control
+plane and the static files are not recorded.
 """
 
 from __future__ import annotations
@@ -84,7 +85,10 @@ class Journal:
                 response_complete=complete,
             )
             try:
-                await run_in_threadpool(book.add, exchange)
+                if book.write_behind:
+                    book.add(exchange)  # queued: the writer thread stores it, a read of the journal first
+                else:
+                    await run_in_threadpool(book.add, exchange)
             except Exception:  # the journal must never break the exchange it records
                 log.exception("journal: could not record %s %s", scope["method"], scope["path"])
 
@@ -94,9 +98,10 @@ class Journal:
                 response["headers"] = _decoded(list(message.get("headers", [])))
             elif message["type"] == "http.response.body":
                 part = message.get("body", b"")
+                kept = sum(map(len, response["parts"]))
                 response["size"] += len(part)
-                if sum(map(len, response["parts"])) < limit:
-                    response["parts"].append(part)
+                if kept < limit:
+                    response["parts"].append(part[: limit - kept])  # a download's chunk is not copied whole
                 if not message.get("more_body", False):
                     await flush(None, complete=True)
             await send(message)
