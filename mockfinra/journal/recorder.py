@@ -75,6 +75,7 @@ class Recorder:
             "response": self._side(exchange.response_headers, exchange.response_media, exchange.response_body,
                                    exchange.response_size, exchange.response_complete),
         }
+        _clip_to_columns(row)
         with self._lock:
             self._inserts += 1
             trim_now = self._inserts % self.trim_every == 0
@@ -105,6 +106,15 @@ class Recorder:
             count = clear(db)
         self.version += 1
         return count
+
+
+def _clip_to_columns(row: dict[str, Any]) -> None:
+    """Cut strings to their column's length (a 5,000-character user name): PostgreSQL refuses longer ones."""
+    for column in JournalEntry.__table__.columns:
+        length = getattr(column.type, "length", None)
+        value = row.get(column.key)
+        if length and isinstance(value, str) and len(value) > length:
+            row[column.key] = value[:length]
 
 
 def _decoded(kept: bytes, wbits: int, limit: int, cut: bool) -> tuple[bytes, bool]:
