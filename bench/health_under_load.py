@@ -2,11 +2,14 @@
 
     python bench/health_under_load.py                  # 200 concurrent sign-ins, realistic hash cost (14)
     python bench/health_under_load.py -c 200 -s 8 --hash-cost 14
+    python bench/health_under_load.py --worker-threads 40,8,4   # one server per setting, one after the other
 
 Starts `mockfinra serve --db memory` on a free loopback port, keeps `--concurrency` clients signing in
 (`POST /api/v1/authn`, each a scrypt check in the thread pool) for `--seconds`, and meanwhile probes
 `/_mock/health` and `/_mock/ready` on fresh connections (as `mockfinra healthcheck` does) every 50 ms.
-Prints p50/p99/max of each probe, and how many `mockfinra healthcheck` runs (3 s timeout) failed.
+Prints p50/p99/max of each probe, how many `mockfinra healthcheck` runs (3 s timeout) failed, and how many
+sign-ins were answered. With several `--worker-threads` values (MOCKFINRA_WORKER_THREADS), each gets its own
+server and run, so that they compare under the same machine load.
 """
 
 from __future__ import annotations
@@ -92,7 +95,7 @@ async def load(base: str, concurrency: int, seconds: float) -> None:
     print(f"load: {concurrency} concurrent sign-ins for {seconds}s: {counts}", flush=True)
 
 
-def run(args: argparse.Namespace) -> None:
+def run(args: argparse.Namespace, worker_threads: str | None) -> None:
     port = free_port()
     env = {
         **os.environ,
@@ -100,6 +103,8 @@ def run(args: argparse.Namespace) -> None:
         "MOCKFINRA_HASH_COST": str(args.hash_cost),
         "MOCKFINRA_LOCKOUT_THRESHOLD": "0",
     }
+    if worker_threads:
+        env["MOCKFINRA_WORKER_THREADS"] = worker_threads
     server = subprocess.Popen(
         [sys.executable, "-m", "mockfinra.cli", "serve", "--db", "memory", "--port", str(port), "--quiet"],
         env=env, stdout=subprocess.DEVNULL, stderr=None if os.environ.get('XL') else subprocess.DEVNULL,
@@ -131,7 +136,7 @@ def run(args: argparse.Namespace) -> None:
         for thread in probes:
             thread.join()
         generator.wait(timeout=120)
-        print(f"hash cost {args.hash_cost}")
+        print(f"hash cost {args.hash_cost}, worker threads {worker_threads or 'default'}")
         for path, (times, failures) in results.items():
             print(
                 f"{path}: n={len(times)} p50={statistics.median(times):.1f} ms p99={percentile(times, 0.99):.1f} ms "
@@ -148,12 +153,16 @@ def main() -> None:
     parser.add_argument("-c", "--concurrency", type=int, default=200)
     parser.add_argument("-s", "--seconds", type=float, default=8.0)
     parser.add_argument("--hash-cost", type=int, default=14)
+    parser.add_argument(
+        "--worker-threads", default="", help="comma-separated MOCKFINRA_WORKER_THREADS values to compare"
+    )
     parser.add_argument("--load", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.load:
         asyncio.run(load(args.load, args.concurrency, args.seconds))
     else:
-        run(args)
+        for worker_threads in [v.strip() for v in args.worker_threads.split(",") if v.strip()] or [None]:
+            run(args, worker_threads)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import logging
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
@@ -96,6 +97,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from mockfinra.faults.config import load_configured_faults
         from mockfinra.seed import load_initial_state
 
+        # the thread pool of sync endpoints and `run_in_threadpool` (anyio's default limiter, per event loop)
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         if not ctx.ready:  # `mockfinra serve` loads it before serving, to report a bad seed with exit 2
             load_initial_state(ctx)
         load_configured_faults(ctx)

@@ -144,6 +144,14 @@ class Settings(BaseSettings):
     max_request_line_bytes: int = Field(
         default=8192, ge=256, description="a longer request target (path and query) gets 414"
     )
+    worker_threads: int = Field(
+        default=4,
+        ge=1,
+        le=1000,
+        description="threads that run requests (sync endpoints; each sign-in's scrypt check runs in one). Fewer "
+        "than anyio's 40 leave the CPU to the event loop, so the health probes stay fast while sign-ins queue "
+        "(bench/health_under_load.py); raise it for a PostgreSQL store with many clients waiting on the network",
+    )
 
     era: Literal["2021", "2024", "2026"] = Field(
         default="2024",

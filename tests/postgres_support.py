@@ -1,6 +1,8 @@
 """PostgreSQL for the suite: with `MOCKFINRA_TEST_DB=postgresql`, one throwaway server per test session
 (per xdist worker), started by pytest-postgresql's executor from Debian's binaries; every
-`Settings.for_tests()` then gets its own schema on it (mockfinra/scratch_db.py).
+`Settings.for_tests()` then gets its own schema on it (mockfinra/scratch_db.py). The server starts when
+the session starts, before collection, so that modules building their app at import (test_robustness)
+get a schema too; under xdist only the workers start one, not the controller.
 
 PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user through a small
 `runuser` wrapper around pg_ctl, with its data directory in a temporary directory that user owns.
@@ -14,14 +16,21 @@ import shutil
 import stat
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
 import pytest
 
 from mockfinra.scratch_db import TEST_POSTGRES_URL_ENV, wants_postgres
 from mockfinra.testing import free_port
 
-PG_BIN = Path(os.environ.get("MOCKFINRA_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+def _default_pg_bin() -> Path:
+    """Debian's binaries of the newest installed PostgreSQL (15 on bookworm)."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parent.parent.name or 0))
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+PG_BIN = Path(os.environ["MOCKFINRA_PG_BIN"]) if os.environ.get("MOCKFINRA_PG_BIN") else _default_pg_bin()
 
 
 def _pg_ctl(workdir: Path) -> str:
@@ -36,12 +45,20 @@ def _pg_ctl(workdir: Path) -> str:
     return str(wrapper)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def postgres_server() -> Iterator[str | None]:
-    """The server's URL when the suite runs on PostgreSQL, else None (and nothing is started)."""
-    if not wants_postgres():
-        yield None
-        return
+_SERVERS: dict[int, Any] = {}
+
+
+def _is_xdist_controller(config: pytest.Config) -> bool:
+    """The xdist controller runs no tests, so it needs no server (each worker starts its own)."""
+    if hasattr(config, "workerinput"):
+        return False
+    try:
+        return config.getoption("dist", "no") != "no" and bool(config.getoption("numprocesses", None))
+    except ValueError:
+        return False
+
+
+def _start_server() -> tuple[Any, Path, str]:
     from pytest_postgresql.executors import PostgreSQLExecutor
 
     workdir = Path(tempfile.mkdtemp(prefix="mockfinra-pg-"))
@@ -63,11 +80,28 @@ def postgres_server() -> Iterator[str | None]:
         postgres_options="-c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
     )
     executor.start()
-    try:
-        url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-        os.environ[TEST_POSTGRES_URL_ENV] = url
-        yield url
-    finally:
-        os.environ.pop(TEST_POSTGRES_URL_ENV, None)
-        executor.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
+    return executor, workdir, f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not wants_postgres() or _is_xdist_controller(session.config):
+        return
+    executor, workdir, url = _start_server()
+    _SERVERS[id(session)] = (executor, workdir)
+    os.environ[TEST_POSTGRES_URL_ENV] = url
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    server = _SERVERS.pop(id(session), None)
+    if server is None:
+        return
+    executor, workdir = server
+    os.environ.pop(TEST_POSTGRES_URL_ENV, None)
+    executor.stop()
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str | None:
+    """The server's URL when the suite runs on PostgreSQL, else None."""
+    return os.environ.get(TEST_POSTGRES_URL_ENV) if wants_postgres() else None

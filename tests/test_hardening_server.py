@@ -13,8 +13,11 @@ import threading
 import time
 from pathlib import Path
 
+import anyio.to_thread
 import pytest
+from fastapi.testclient import TestClient
 
+from mockfinra.app import create_app
 from mockfinra.http_server import uvicorn_options
 from mockfinra.settings import Settings
 from mockfinra.testing import MockfinraServer, free_port
@@ -186,3 +189,11 @@ def test_an_unexpected_error_keeps_the_keep_alive_connection(server: MockfinraSe
         assert again.status == 200
     finally:
         connection.close()
+
+
+def test_requests_run_in_as_many_threads_as_worker_threads_says() -> None:
+    """`worker_threads` sizes the thread pool of sync endpoints (bench/health_under_load.py: fewer threads
+    keep the health probes fast under a flood of sign-ins)."""
+    with TestClient(create_app(Settings.for_tests(worker_threads=3))) as client:
+        assert client.portal.call(lambda: anyio.to_thread.current_default_thread_limiter().total_tokens) == 3
+        assert client.get("/_mock/ready").status_code == 200

@@ -90,6 +90,16 @@ def test_lockout_is_logged() -> None:
         assert lock["legacyEventType"] == "core.user_auth.account_locked"
 
 
+def test_an_unknown_users_failed_sign_in_is_logged_with_an_unknown_actor() -> None:
+    with app_client() as client:
+        answer = client.post("/api/v1/authn", json={"username": "nobody.here@example.com", "password": "Wrong-1"})
+        assert answer.json()["errorCode"] == "E0000004"
+        [event] = logs(client)
+        assert (event["eventType"], event["outcome"]) == (
+            "user.session.start", {"result": "FAILURE", "reason": "VERIFICATION_ERROR"})
+        assert event["actor"]["id"] == "unknown" and event["actor"]["alternateId"] == "nobody.here@example.com"
+
+
 def test_filter_q_sort_and_time_window() -> None:
     with app_client() as client:
         login = history(client)

@@ -71,7 +71,7 @@ def basic_credentials(request: Request) -> tuple[str, str]:
 
 def authenticate(ctx: Context, db: Session, login: str, password: str) -> User:
     """The active user with this login and password; failures count toward the lockout."""
-    user = find_user_by_login(db, login)
+    user = find_user_by_login(db, login, factors=False)  # a failed check needs no factors (same cost as unknown)
     if user is None or user.password_hash is None:
         verify_password(ctx, password, None)  # the same cost as a wrong password: no enumeration by timing
         raise _unauthorized(BAD_CREDENTIALS)

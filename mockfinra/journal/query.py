@@ -15,8 +15,8 @@ from mockfinra.errors import ClientError
 from mockfinra.store.journal import JournalEntry
 
 SITES = ("mfa", "traqs", "apidownload", "download")
-#: larger ids than SQLite's INTEGER holds mean "after every entry"
-MAX_ID = 2**62
+#: larger ids than the column holds (PostgreSQL's INTEGER: 32 bits) mean "after every entry"
+MAX_ID = 2**31 - 1
 
 
 @dataclass(frozen=True)

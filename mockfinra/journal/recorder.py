@@ -127,7 +127,7 @@ class Recorder:
     def _row(self, exchange: Exchange) -> dict[str, Any]:
         query = mask_form(exchange.query) if exchange.query else ""
         url = exchange.url.split("?", 1)[0] + (f"?{query}" if query else "")
-        return {
+        row = {
             "at": exchange.at,
             "site": exchange.site,
             "method": exchange.method,
@@ -143,6 +143,8 @@ class Recorder:
             "response": self._side(exchange.response_headers, exchange.response_media, exchange.response_body,
                                    exchange.response_size, exchange.response_complete),
         }
+        _clip_to_columns(row)
+        return row
 
     def _side(self, headers: list[tuple[str, str]], media: str, body: bytes, size: int, complete: bool) -> dict[str, Any]:
         kept = body[: self.body_limit]
@@ -164,6 +166,15 @@ class Recorder:
             count = clear(db)
         self.version += 1
         return count
+
+
+def _clip_to_columns(row: dict[str, Any]) -> None:
+    """Cut strings to their column's length (a 5,000-character user name): PostgreSQL refuses longer ones."""
+    for column in JournalEntry.__table__.columns:
+        length = getattr(column.type, "length", None)
+        value = row.get(column.key)
+        if length and isinstance(value, str) and len(value) > length:
+            row[column.key] = value[:length]
 
 
 def _decoded(kept: bytes, wbits: int, limit: int, cut: bool) -> tuple[bytes, bool]:

@@ -108,6 +108,30 @@ def _sqlite_pragmas(engine: Engine, in_memory: bool) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if not in_memory else "BEGIN")
 
 
+#: what a NUL character in a bound string becomes on PostgreSQL (U+FFFD, the replacement character)
+NUL_REPLACEMENT = "\ufffd"
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", NUL_REPLACEMENT) if "\x00" in value else value
+    if isinstance(value, dict):
+        return {key: _without_nul(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_without_nul(item) for item in value)
+    return value
+
+
+def _postgres_text_guard(engine: Engine) -> None:
+    """PostgreSQL's text types cannot hold NUL, which SQLite stores and compares like any character: a bound
+    string with one (a login of "%00" in a path, a journalled query) would fail the statement with a 500.
+    Replaced by U+FFFD, a lookup simply finds nothing and the journal keeps a visible mark."""
+
+    @event.listens_for(engine, "before_cursor_execute", retval=True)
+    def _replace_nul(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> Any:
+        return statement, _without_nul(parameters)
+
+
 def locked(statement: Select[Any]) -> Select[Any]:
     """`statement` as `SELECT ... FOR UPDATE` (PostgreSQL; SQLite serialises writers itself), reloading rows
     the session already holds, so a check made after the lock sees what the previous holder committed."""
@@ -150,6 +174,8 @@ class Store:
         else:
             # as many connections as the server's thread pool runs requests (anyio: 40), and then some
             self.engine = create_engine(url, pool_pre_ping=True, pool_size=16, max_overflow=48, pool_timeout=60)
+            if self.engine.dialect.name == "postgresql":
+                _postgres_text_guard(self.engine)
         self.dialect = self.engine.dialect.name
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         #: SQLite: the one shared connection of an in-memory store needs a lock in Python (see the docstring);

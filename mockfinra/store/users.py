@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text, select
+from sqlalchemy.orm import Mapped, Session, lazyload, mapped_column, relationship
 
 from mockfinra.store.base import Base, JsonDict, JsonList, UTCDateTime, get_locked, locked
 
@@ -77,8 +77,9 @@ class Factor(Base):
     profile: Mapped[dict[str, Any]] = mapped_column(JsonDict, default=dict)
     secret: Mapped[str | None] = mapped_column(String(128), nullable=True)
     answer_hash: Mapped[str | None] = mapped_column(Text, nullable=True)
-    #: last TOTP time step accepted, to refuse a code replayed in its step
-    last_totp_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: last TOTP time step accepted, to refuse a code replayed in its step; 64-bit, since steps pass 2**31
+    #: after the year 4010 (a clock set far ahead); SQLite's INTEGER is 64-bit already
+    last_totp_step: Mapped[int | None] = mapped_column(Integer().with_variant(BigInteger(), "postgresql"), nullable=True)
     push_policy: Mapped[str | None] = mapped_column(String(16), nullable=True)
     data: Mapped[dict[str, Any]] = mapped_column(JsonDict, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -97,8 +98,11 @@ def get_user(db: Session, user_id: str) -> User | None:
     return get_locked(db, User, user_id)
 
 
-def find_user_by_login(db: Session, login: str) -> User | None:
-    return db.scalar(locked(select(User).where(User.login_key == normalise_login(login))))
+def find_user_by_login(db: Session, login: str, factors: bool = True) -> User | None:
+    """The user (locked); `factors=False` leaves the factors to load when first used (a password check
+    that fails needs none, and costs no more than one for an unknown user)."""
+    query = locked(select(User).where(User.login_key == normalise_login(login)))
+    return db.scalar(query if factors else query.options(lazyload(User.factors)))
 
 
 def find_user(db: Session, id_or_login: str) -> User | None:

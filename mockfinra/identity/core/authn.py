@@ -120,8 +120,22 @@ def check_password(ctx: Context, user: User | None, password: str) -> str:
     return "ok"
 
 
-def _password_refused(ctx: Context, db: Session, user: User | None, checked: str, client: dict[str, Any] | None, protocol: str) -> None:
-    """Record a refused password (a lockout too) as a sign-in event."""
+def _password_refused(
+    ctx: Context, db: Session, user: User | None, checked: str, client: dict[str, Any] | None, protocol: str,
+    login: str = "",
+) -> None:
+    """Record a refused password (a lockout too) as a sign-in event.
+
+    An unknown user's attempt is recorded too, with the login given and no user (the System Log's actor
+    "unknown"; ASSUMPTION: Okta logs it as `user.session.start` FAILURE with `VERIFICATION_ERROR`). That also
+    keeps the two alike in cost: both write an event and commit, so a wrong password does not answer
+    measurably slower than an unknown user (no enumeration by timing, PostgreSQL's round trips included)."""
+    if checked == "unknown":
+        events.record(
+            ctx, db, None, events.SESSION_START, "FAILURE", login=login.strip()[:255], reason="VERIFICATION_ERROR",
+            methods=["pwd"], client=client, protocol=protocol,
+        )
+        return
     if user is None or checked not in ("failed", "locked"):
         return
     if checked == "locked":
@@ -143,11 +157,11 @@ def primary_authentication(
     client: dict[str, Any] | None = None,
 ) -> AuthnResult:
     """`POST /api/v1/authn {username, password}`. Unknown user and wrong password look the same."""
-    user = find_user_by_login(db, username)
+    user = find_user_by_login(db, username, factors=False)
     checked = check_password(ctx, user, password)
-    _password_refused(ctx, db, user, checked, client, "classic")
+    _password_refused(ctx, db, user, checked, client, "classic", login=username)
     if checked == "unknown":
-        raise authentication_failed()
+        raise authentication_failed(commit=True)
     if checked == "locked":
         return locked_out(ctx, relay_state, commit=True)
     if checked == "failed":
@@ -235,9 +249,10 @@ def verify_password(ctx: Context, db: Session, state_token: str, password: str) 
     handle = load_transaction(ctx, db, state_token, allow_anonymous=True)
     _require(handle, PASSWORD)
     checked = check_password(ctx, handle.user, password)
-    _password_refused(ctx, db, handle.user, checked, handle.txn.data.get("client"), "idx")
+    identifier = str(handle.txn.data.get("identifier") or "")
+    _password_refused(ctx, db, handle.user, checked, handle.txn.data.get("client"), "idx", login=identifier)
     if checked == "unknown":
-        raise authentication_failed()
+        raise authentication_failed(commit=True)
     if checked == "failed":
         raise authentication_failed(commit=True)
     if checked == "locked":

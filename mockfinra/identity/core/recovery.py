@@ -109,7 +109,7 @@ def start(
 ) -> AuthnResult | RecoveryResult:
     """`/recovery/password` and `/recovery/unlock`."""
     chosen = _check_factor_type(factor_type)
-    user = find_user_by_login(db, username or "")
+    user = find_user_by_login(db, username or "", factors=False)  # loaded only if a phone is looked for
     if user is not None:
         lockout.auto_unlock(ctx, user)
     if not _eligible(user):
@@ -117,6 +117,8 @@ def start(
     if chosen == "EMAIL":
         if user is not None:
             send_link(ctx, db, user, recovery_type, relay_state, base_url)
+        else:
+            _compose_unsent_link(ctx, recovery_type, base_url)
         return RecoveryResult("email_sent", recovery_type, "EMAIL", relay_state)
     phone = recovery_phone(ctx, user, chosen) if user is not None else None
     handle = create_transaction(
@@ -167,6 +169,17 @@ def issue_link(
         )
     )
     return base_url + LINK_PATHS[recovery_type] + token, expires
+
+
+def _compose_unsent_link(ctx: Context, recovery_type: str, base_url: str) -> None:
+    """For an unknown user, the email is made (token, link, both bodies) but neither stored nor sent: the
+    answer then costs nearly what a real one does (no enumeration by timing; the remaining gap: docs/hardening.md)."""
+    from mockfinra.outbox import emails
+
+    token = new_token(nbytes=24)
+    digest(token)
+    expires = ctx.clock.now() + timedelta(seconds=ctx.settings.recovery_token_ttl_seconds)
+    emails.recovery_link("", recovery_type, base_url + LINK_PATHS[recovery_type] + token, expires)
 
 
 def send_link(

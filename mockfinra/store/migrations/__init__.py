@@ -9,7 +9,7 @@ database is upgraded revision by revision (`mockfinra db upgrade`, or at start u
 from pathlib import Path
 
 #: the newest revision; a test keeps it equal to the head of versions/
-HEAD = "0003_faults_journal_origins"
+HEAD = "0004_totp_step_bigint"
 #: the schema of the first release (commit 03225e6): an unversioned database with tables is that or newer
 FIRST_RELEASE = "0001_first_release"
 SCRIPT_LOCATION = str(Path(__file__).parent)
