@@ -13,6 +13,21 @@
     $("home-status").classList.toggle("bad", Boolean(bad));
   }
 
+  // Clock answers may arrive out of order (a periodic GET sent before a move answers after it): show only an
+  // answer to a request made after the one shown.
+  let clockAsked = 0;
+  let clockShown = 0;
+
+  async function askClock(method, body) {
+    const asked = ++clockAsked;
+    const {data} = await api.call(base, "/clock", method, body);
+    if (asked > clockShown) {
+      clockShown = asked;
+      showClock(data);
+    }
+    return data;
+  }
+
   function showClock(clock) {
     $("clock-now").dataset.now = clock.now;
     $("clock-now").textContent = `${clock.now.slice(0, 10)} ${clock.now.slice(11, 19)} UTC`;
@@ -22,8 +37,7 @@
   for (const button of document.querySelectorAll("[data-advance]")) {
     button.addEventListener("click", async () => {
       try {
-        const {data} = await api.call(base, "/clock", "POST", {advance: Number(button.dataset.advance)});
-        showClock(data);
+        await askClock("POST", {advance: Number(button.dataset.advance)});
         status(`Clock moved ${button.textContent.trim()}`);
       } catch (error) { status(error.message, true); }
     });
@@ -33,6 +47,7 @@
     if (!window.confirm("Reset everything: users, sessions, tokens, emails and the clock?")) return;
     try {
       const {data} = await api.call(base, "/reset", "POST", {});
+      clockShown = ++clockAsked;  // newer than any clock answer still on its way
       showClock(data.clock);
       status(`Reset: ${data.users} demo users loaded`);
       window.setTimeout(() => window.location.reload(), 600);
@@ -51,7 +66,7 @@
 
   // The clock runs: refresh it every few seconds (a GET, so it shows moves made elsewhere too).
   async function tick() {
-    try { showClock((await api.call(base, "/clock")).data); } catch (_) { /* shown on the next action */ }
+    try { await askClock("GET"); } catch (_) { /* shown on the next action */ }
   }
   window.setInterval(tick, 5000);
   if (app.dataset.adminRequired === "true" && !api.hasToken()) api.askToken();
