@@ -1,7 +1,9 @@
 """Issue 11: a wrong password costs the same whether or not the user exists, on every credential surface.
 
 A realistic hash cost (not the cheap test cost), so that a skipped hash check would show: medians of 30
-alternating requests, unknown user versus known user with a wrong password, within 20%.
+alternating requests, unknown user versus known user with a wrong password, within 20%. The suite runs in
+parallel, so another test's burst can skew one measurement: a leak is systematic and shows in every one of
+three measurements; the surface passes when one of them is within 20%.
 """
 
 from __future__ import annotations
@@ -47,9 +49,15 @@ def medians(unknown: Callable[[], object], known: Callable[[], object], rounds: 
     return statistics.median(a), statistics.median(b)
 
 
-def assert_close(unknown_ms: float, known_ms: float, surface: str) -> None:
-    print(f"{surface}: unknown {unknown_ms:.1f} ms, known wrong password {known_ms:.1f} ms")
-    assert abs(unknown_ms - known_ms) <= 0.2 * max(unknown_ms, known_ms), (surface, unknown_ms, known_ms)
+def assert_same_cost(unknown: Callable[[], object], known: Callable[[], object], surface: str, attempts: int = 3) -> None:
+    seen: list[tuple[float, float]] = []
+    for _ in range(attempts):
+        unknown_ms, known_ms = medians(unknown, known)
+        print(f"{surface}: unknown {unknown_ms:.1f} ms, known wrong password {known_ms:.1f} ms")
+        if abs(unknown_ms - known_ms) <= 0.2 * max(unknown_ms, known_ms):
+            return
+        seen.append((round(unknown_ms, 1), round(known_ms, 1)))
+    pytest.fail(f"{surface}: unknown vs known user medians (ms) differ by more than 20% every time: {seen}")
 
 
 def legacy(client: TestClient, login: str) -> Callable[[], object]:
@@ -76,9 +84,9 @@ def authn(client: TestClient, login: str) -> Callable[[], object]:
 
 @pytest.mark.parametrize("known", [SEEDED, CREATED])
 def test_legacy_basic_auth_costs_the_same_for_unknown_users(client: TestClient, known: str) -> None:
-    assert_close(*medians(legacy(client, UNKNOWN), legacy(client, known)), f"legacy Basic auth ({known})")
+    assert_same_cost(legacy(client, UNKNOWN), legacy(client, known), f"legacy Basic auth ({known})")
 
 
 @pytest.mark.parametrize("known", [SEEDED, CREATED])
 def test_classic_sign_in_costs_the_same_for_unknown_users(client: TestClient, known: str) -> None:
-    assert_close(*medians(authn(client, UNKNOWN), authn(client, known)), f"/api/v1/authn ({known})")
+    assert_same_cost(authn(client, UNKNOWN), authn(client, known), f"/api/v1/authn ({known})")
