@@ -58,7 +58,8 @@ def _is_xdist_controller(config: pytest.Config) -> bool:
         return False
 
 
-def _start_server() -> tuple[Any, Path, str]:
+def start_server() -> tuple[Any, Path, str]:
+    """A throwaway server from Debian's binaries: (executor, its work directory, the URL of its database)."""
     from pytest_postgresql.executors import PostgreSQLExecutor
 
     workdir = Path(tempfile.mkdtemp(prefix="mockfinra-pg-"))
@@ -86,7 +87,7 @@ def _start_server() -> tuple[Any, Path, str]:
 def pytest_sessionstart(session: pytest.Session) -> None:
     if not wants_postgres() or _is_xdist_controller(session.config):
         return
-    executor, workdir, url = _start_server()
+    executor, workdir, url = start_server()
     _SERVERS[id(session)] = (executor, workdir)
     os.environ[TEST_POSTGRES_URL_ENV] = url
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -22,7 +21,7 @@ import pytest
 
 from mockfinra.scratch_db import TEST_POSTGRES_URL_ENV
 from tests.conftest import TEST_DATA
-from tests.postgres_support import PG_BIN, _pg_ctl
+from tests.postgres_support import PG_BIN, start_server
 from tests.test_serve_process import ServeProcess, clean_env
 
 SEED = TEST_DATA / "seed-minimal.toml"
@@ -39,33 +38,9 @@ def postgres_base() -> Iterator[str]:
         return
     if not (PG_BIN / "pg_ctl").exists():
         pytest.skip(f"PostgreSQL binaries not found in {PG_BIN} (MOCKFINRA_PG_BIN)")
-    from pytest_postgresql.executors import PostgreSQLExecutor
-
-    from mockfinra.testing import free_port
-
-    workdir = Path(tempfile.mkdtemp(prefix="mockfinra-pg-workers-"))
-    workdir.chmod(0o755)
-    if os.geteuid() == 0:
-        import pwd
-
-        account = pwd.getpwnam("postgres")
-        os.chown(workdir, account.pw_uid, account.pw_gid)
-    port = free_port()
-    executor = PostgreSQLExecutor(
-        executable=_pg_ctl(workdir),
-        host="127.0.0.1",
-        port=port,
-        datadir=str(workdir / "data"),
-        unixsocketdir=str(workdir),
-        logfile=str(workdir / "postgresql.log"),
-        startparams="-w",
-        dbname="mockfinra",
-        user="postgres",
-        postgres_options="-c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
-    )
-    executor.start()
+    executor, workdir, url = start_server()
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        yield url
     finally:
         executor.stop()
         shutil.rmtree(workdir, ignore_errors=True)
