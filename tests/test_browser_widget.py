@@ -148,9 +148,11 @@ def test_classic_google_authenticator(classic: Setup, page: Any) -> None:
     classic_sign_in(page, classic, "trace.analyst@example.com")
     page.wait_for_selector("input[name=answer]")
     classic_pick_factor(page, "Google Authenticator")
-    page.wait_for_selector("input[name=answer][type=tel], input[name=answer]:not([type=password])")
+    # the security question's (password-type) field may still be in the page while the widget swaps forms
+    passcode = "input[name=answer]:not([type=password])"
+    page.wait_for_selector(passcode)
     assert "Google Authenticator" in screen(page, "classic google authenticator")
-    page.fill("input[name=answer]", code(classic, "trace.analyst@example.com"))
+    page.fill(passcode, code(classic, "trace.analyst@example.com"))
     page.click("input[type=submit]")
     signed_in(page, "trace.analyst@example.com")
 
