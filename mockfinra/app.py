@@ -29,6 +29,7 @@ from mockfinra.middleware.faults import Faults
 from mockfinra.middleware.health import HealthProbes
 from mockfinra.middleware.host_allowlist import HostAllowList
 from mockfinra.middleware.journal import Journal
+from mockfinra.middleware.lazy_sections import LazySections
 from mockfinra.middleware.mock_time import MockTimeHeader
 from mockfinra.middleware.request_body import RequestBody
 from mockfinra.middleware.request_head import RequestHeadLimits
@@ -38,6 +39,7 @@ from mockfinra.middleware.site_dispatch import SiteDispatch
 from mockfinra.middleware.unexpected_errors import UnexpectedErrors
 from mockfinra.outbox.hub import OutboxHub
 from mockfinra.outbox.wakeups import Wakeups
+from mockfinra.sections import Section, add_lazy, ensure_all
 from mockfinra.settings import TEMPLATES_DIR, Settings
 from mockfinra.shared_state import shared_state
 from mockfinra.store import Store
@@ -139,6 +141,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # (it records what the client got: a fault's status, a cut body, a drop, the latency with a fault's
     # delay), the faults, the cross-site refusal (on the dispatched path), one bounded read of the body (size
     # limit and JSON text; a fault fires whatever the body), and innermost the 500 that keeps the connection.
+    app.add_middleware(LazySections, owner=app)
     app.add_middleware(UnexpectedErrors)
     app.add_middleware(RequestBody, max_bytes=settings.max_body_bytes)
     app.add_middleware(CrossSiteGuard)
@@ -168,6 +171,7 @@ def _install_openapi_lazily(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         from mockfinra.openapi import install
 
+        ensure_all(app)
         install(app)
         return app.openapi()
 
@@ -185,16 +189,32 @@ def _reload_faults(ctx: Context) -> None:
 
 def include_routers(app: FastAPI) -> None:
     """Every site's routers, flat on the app's router (mockfinra/flat_routes.py). Each module owns one area
-    and exposes `router`."""
-    from mockfinra.control import routes as control
-    from mockfinra.download import routes as download
+    and exposes `router`. The MFA service's are built now; the others when first asked (mockfinra/sections.py)."""
     from mockfinra.identity import routes as identity
-    from mockfinra.traqs import routes as traqs
+
+    add_flat(app, identity.router)
+    add_lazy(app, Section("control", ("/_mock", "/favicon.ico"), _install_control))
+    add_lazy(app, Section("traqs", (SITE_PREFIXES["traqs"],), _install_traqs))
+    download = (SITE_PREFIXES["apidownload"], SITE_PREFIXES["download"])
+    add_lazy(app, Section("download", download, _install_download))
+
+
+def _install_control(app: FastAPI) -> None:
+    from mockfinra.control import routes as control
 
     add_flat(app, control.router, prefix="/_mock")
     add_flat(app, control.root_router)
-    add_flat(app, identity.router)
+
+
+def _install_traqs(app: FastAPI) -> None:
+    from mockfinra.traqs import routes as traqs
+
     add_flat(app, traqs.router, prefix=SITE_PREFIXES["traqs"])
+
+
+def _install_download(app: FastAPI) -> None:
+    from mockfinra.download import routes as download
+
     add_flat(app, download.apidownload_router, prefix=SITE_PREFIXES["apidownload"])
     add_flat(app, download.legacy_router, prefix=SITE_PREFIXES["download"])
 

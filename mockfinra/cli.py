@@ -51,6 +51,10 @@ def serve(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Do not print the banner."),
 ) -> None:
     """Start every site (MFA service, TRAQS, API download, legacy download) on one port."""
+    # Start-up builds a few hundred thousand objects that all live as long as the process (modules, routes
+    # with their pydantic adapters, the seed): the collector, which would scan them again and again as they
+    # pile up (a third of the time to the first answer), waits until they are frozen below.
+    gc.disable()
     from mockfinra.app import create_app
     from mockfinra.download.tls import TlsConfigError
     from mockfinra.http_server import uvicorn_options
@@ -76,6 +80,7 @@ def serve(
         typer.echo(f"mockfinra: {error}", err=True)
         raise typer.Exit(2) from None
     if settings.workers > 1:
+        gc.enable()
         serve_workers(settings, server_options, quiet)
         return
     application = create_app(settings)
@@ -89,6 +94,7 @@ def serve(
     # The startup objects (app, routes, seed) leave the collector's generations: a full collection under load
     # then scans only what requests made, instead of stalling the event loop (and the health probes) for long.
     gc.freeze()
+    gc.enable()
     # Like uvicorn.run, but Ctrl+C also ends open /_mock/messages streams and long-polls at once.
     run_uvicorn(application, host=settings.host, port=settings.port, log_level=settings.log_level, **server_options)
 

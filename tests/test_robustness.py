@@ -33,6 +33,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 
 from mockfinra.app import create_app
+from mockfinra.sections import ensure_all
 from mockfinra.settings import Settings
 
 SEED_LOGIN = "all.access@example.com"  # every entitlement: the valid caller of the download cases
@@ -44,6 +45,7 @@ SEED_PASSWORD = "Ntf-Demo-2026"
 # reaches the factor; the legacy host takes Basic credentials on plain HTTP, so its parameters are read.
 SETTINGS = Settings.for_tests(messages_wait_cap_seconds=0, legacy_allow_plain_http=True, factor_lockout_threshold=0)
 APP = create_app(SETTINGS)
+ensure_all(APP)  # every section of the route table, not only those a request has installed (mockfinra/sections.py)
 
 
 def _route_contexts() -> list[Any]:
