@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text, select
-from sqlalchemy.orm import Mapped, Session, lazyload, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, joinedload, lazyload, mapped_column, relationship
 
 from mockfinra.store.base import Base, JsonDict, JsonList, UTCDateTime, get_locked, locked
 
@@ -99,10 +99,14 @@ def get_user(db: Session, user_id: str) -> User | None:
 
 
 def find_user_by_login(db: Session, login: str, factors: bool = True) -> User | None:
-    """The user (locked); `factors=False` leaves the factors to load when first used (a password check
-    that fails needs none, and costs no more than one for an unknown user)."""
-    query = locked(select(User).where(User.login_key == normalise_login(login)))
-    return db.scalar(query if factors else query.options(lazyload(User.factors)))
+    """The user (locked) with the factors in the same statement (one round trip, whether or not the user
+    exists, so an unknown user costs what a known one does); `factors=False` leaves them to load when first
+    used. Only the user's row is locked (PostgreSQL refuses FOR UPDATE on an outer join's nullable side)."""
+    where = User.login_key == normalise_login(login)
+    if not factors:
+        return db.scalar(locked(select(User).where(where)).options(lazyload(User.factors)))
+    query = select(User).where(where).options(joinedload(User.factors)).with_for_update(of=User)
+    return db.scalars(query.execution_options(populate_existing=True)).unique().first()
 
 
 def find_user(db: Session, id_or_login: str) -> User | None:

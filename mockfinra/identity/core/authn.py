@@ -157,7 +157,7 @@ def primary_authentication(
     client: dict[str, Any] | None = None,
 ) -> AuthnResult:
     """`POST /api/v1/authn {username, password}`. Unknown user and wrong password look the same."""
-    user = find_user_by_login(db, username, factors=False)
+    user = find_user_by_login(db, username)
     checked = check_password(ctx, user, password)
     _password_refused(ctx, db, user, checked, client, "classic", login=username)
     if checked == "unknown":
