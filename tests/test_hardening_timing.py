@@ -90,3 +90,56 @@ def test_legacy_basic_auth_costs_the_same_for_unknown_users(client: TestClient, 
 @pytest.mark.parametrize("known", [SEEDED, CREATED])
 def test_classic_sign_in_costs_the_same_for_unknown_users(client: TestClient, known: str) -> None:
     assert_same_cost(authn(client, UNKNOWN), authn(client, known), f"/api/v1/authn ({known})")
+
+
+# --- recovery: no password is checked, but a known user's answer writes a token and a captured message --------
+
+PHONE_USER = "recovery.phone@example.com"
+PHONE = "+1 555-415-2026"
+
+
+@pytest.fixture(scope="module")
+def recovering() -> Iterator[TestClient]:
+    """A classic-era server (SMS recovery offered) with a user who has an email and an SMS factor."""
+    with TestClient(create_app(Settings.for_tests(era="2021")), base_url="http://127.0.0.1:8400") as test_client:
+        made = test_client.post(
+            "/_mock/users",
+            json={"login": PHONE_USER, "password": "Ntf-Demo-2026", "factors": [{"factorType": "sms", "phoneNumber": PHONE}]},
+        )
+        assert made.status_code == 201, made.text
+        yield test_client
+
+
+def recovery(client: TestClient, kind: str, login: str, factor_type: str) -> Callable[[], object]:
+    def call() -> object:
+        response = client.post(f"/api/v1/authn/recovery/{kind}", json={"username": login, "factorType": factor_type})
+        assert response.status_code == 200, response.text
+        return response
+
+    return call
+
+
+@pytest.mark.parametrize(("kind", "factor_type"), [("password", "EMAIL"), ("password", "SMS"), ("unlock", "EMAIL")])
+def test_recovery_costs_the_same_for_unknown_users(recovering: TestClient, kind: str, factor_type: str) -> None:
+    assert_same_cost(
+        recovery(recovering, kind, UNKNOWN, factor_type),
+        recovery(recovering, kind, PHONE_USER, factor_type),
+        f"recovery {kind} by {factor_type}",
+    )
+
+
+def test_an_unknown_users_recovery_leaves_nothing_behind(recovering: TestClient) -> None:
+    def kept() -> tuple[int, int, list[str]]:
+        state = recovering.get("/_mock/state").json()
+        sent = recovering.get("/_mock/messages").json()
+        return len(state["recoveryTokens"]), len(state.get("messages", sent)), [m["to"] for m in sent]
+
+    before = kept()
+    for kind, factor_type in (("password", "EMAIL"), ("password", "SMS"), ("unlock", "EMAIL")):
+        recovery(recovering, kind, UNKNOWN, factor_type)()
+    after = kept()
+    assert after == before
+    assert UNKNOWN not in after[2]
+    recovery(recovering, "password", PHONE_USER, "EMAIL")()  # a known user's is kept and sent, as before
+    assert len(recovering.get("/_mock/state").json()["recoveryTokens"]) == before[0] + 1
+    assert recovering.get("/_mock/messages/latest", params={"to": PHONE_USER}).json()["to"] == PHONE_USER

@@ -100,6 +100,51 @@ def record(
     After the transaction commits (never if it rolls back): waiters wake, SMS and voice calls are logged
     on `mockfinra.outbox`, and an email goes to the SMTP relay when one is configured.
     """
+    message = _stage(db, clock, hub, True, channel, to, body, subject, html, code, link, meta)
+    captured = snapshot(message)
+    event.listen(db, "after_commit", lambda _session: _committed(hub, captured), once=True)
+    return message
+
+
+def rehearse(
+    db: Session,
+    clock: Clock,
+    hub: OutboxHub,
+    *,
+    channel: str,
+    to: str,
+    body: str,
+    subject: str | None = None,
+    html: str | None = None,
+    code: str | None = None,
+    link: str | None = None,
+) -> None:
+    """What `record` does to the store, undone: the same statements inside a savepoint rolled back at once,
+    and nothing else (no sequence number taken, no wake-up, no log line, no relay). For an answer that must
+    cost what a real capture costs although nothing may be sent (an unknown user's recovery: no user
+    enumeration by timing)."""
+    savepoint = db.begin_nested()
+    try:
+        _stage(db, clock, hub, False, channel, to, body, subject, html, code, link, None)
+        db.flush()
+    finally:
+        savepoint.rollback()
+
+
+def _stage(
+    db: Session,
+    clock: Clock,
+    hub: OutboxHub,
+    kept: bool,
+    channel: str,
+    to: str,
+    body: str,
+    subject: str | None,
+    html: str | None,
+    code: str | None,
+    link: str | None,
+    meta: dict[str, Any] | None,
+) -> Message:
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
     now = clock.now()
@@ -107,7 +152,9 @@ def record(
     with db.no_autoflush:
         stored_max = db.scalar(select(func.max(Message.seq)))
         _prune(db, hub.max_messages)
-        if hub.shared:  # several workers: one stored sequence for all, and a wake-up for the others' waiters
+        if not kept:  # a rehearsal takes no number from the hub or the shared counter
+            seq = (stored_max or 0) + 1
+        elif hub.shared:  # several workers: one stored sequence for all, and a wake-up for the others' waiters
             seq = next_counter(db, OUTBOX_SEQ, (stored_max or 0) + 1)
             announce(db, hub)
         else:
@@ -128,8 +175,6 @@ def record(
         created_at=now.replace(microsecond=now.microsecond // 1000 * 1000),
     )
     db.add(message)
-    captured = snapshot(message)
-    event.listen(db, "after_commit", lambda _session: _committed(hub, captured), once=True)
     return message
 
 

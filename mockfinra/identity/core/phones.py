@@ -215,3 +215,11 @@ def send_code(
         details["extension"] = extension
     body = sms_text(code) if kind == "sms" else voice_text(code)
     record(db, ctx.clock, ctx.outbox, channel=CHANNEL[kind], to=to, body=body, code=code, meta=details)
+
+
+def rehearse_code(ctx: Context, db: Session, kind: str, code: str) -> None:
+    """`send_code`'s cost with nothing sent (mockfinra/outbox/messages.py `rehearse`)."""
+    from mockfinra.outbox.messages import rehearse
+
+    body = sms_text(code) if kind == "sms" else voice_text(code)
+    rehearse(db, ctx.clock, ctx.outbox, channel=CHANNEL[kind], to="", body=body, code=code)

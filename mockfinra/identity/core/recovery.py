@@ -118,7 +118,7 @@ def start(
         if user is not None:
             send_link(ctx, db, user, recovery_type, relay_state, base_url)
         else:
-            _compose_unsent_link(ctx, recovery_type, base_url)
+            _rehearse_link(ctx, username or "", recovery_type, base_url, db)
         return RecoveryResult("email_sent", recovery_type, "EMAIL", relay_state)
     phone = recovery_phone(ctx, user, chosen) if user is not None else None
     handle = create_transaction(
@@ -135,11 +135,12 @@ def _send_code(ctx: Context, db: Session, handle: Handle, phone: tuple[str, str 
     throttle and the stored state look the same)."""
     code = phones.new_code()
     phones.store_code(ctx, handle.txn.data, code, PURPOSE)
-    if phone is None or handle.user is None:
+    kind = PHONE_KINDS[handle.txn.recovery_factor_type or "SMS"]
+    if phone is None or handle.user is None:  # the message's cost, nothing sent (as `_rehearse_link`)
+        phones.rehearse_code(ctx, db, kind, code)
         return
     number, extension = phone
     handle.txn.data["phone"] = number
-    kind = PHONE_KINDS[handle.txn.recovery_factor_type or "SMS"]
     phones.send_code(
         ctx,
         db,
@@ -155,13 +156,19 @@ def issue_link(
     ctx: Context, db: Session, user: User, recovery_type: str, relay_state: str | None, base_url: str
 ) -> tuple[str, datetime]:
     """A one-time recovery link (the page that redeems its token) and when it expires."""
+    return _add_token(ctx, db, user.id, recovery_type, relay_state, base_url)
+
+
+def _add_token(
+    ctx: Context, db: Session, user_id: str, recovery_type: str, relay_state: str | None, base_url: str
+) -> tuple[str, datetime]:
     token = new_token(nbytes=24)
     now = ctx.clock.now()
     expires = now + timedelta(seconds=ctx.settings.recovery_token_ttl_seconds)
     db.add(
         RecoveryToken(
             digest=digest(token),
-            user_id=user.id,
+            user_id=user_id,
             recovery_type=recovery_type,
             relay_state=relay_state,
             created_at=now,
@@ -171,15 +178,21 @@ def issue_link(
     return base_url + LINK_PATHS[recovery_type] + token, expires
 
 
-def _compose_unsent_link(ctx: Context, recovery_type: str, base_url: str) -> None:
-    """For an unknown user, the email is made (token, link, both bodies) but neither stored nor sent: the
-    answer then costs nearly what a real one does (no enumeration by timing; the remaining gap: docs/hardening.md)."""
-    from mockfinra.outbox import emails
+def _rehearse_link(ctx: Context, login: str, recovery_type: str, base_url: str, db: Session) -> None:
+    """For an unknown user, what a known one's link costs: a token and the email are made, and the email is
+    stored and taken back at once (mockfinra/outbox/messages.py `rehearse`), so nothing is kept or sent and
+    the answer takes as long (no user enumeration by timing). The token row is not written: it would need a
+    user to refer to, and its one insert weighs what the savepoint around the email does."""
+    from mockfinra.outbox import emails, messages
 
     token = new_token(nbytes=24)
     digest(token)
     expires = ctx.clock.now() + timedelta(seconds=ctx.settings.recovery_token_ttl_seconds)
-    emails.recovery_link("", recovery_type, base_url + LINK_PATHS[recovery_type] + token, expires)
+    email = emails.recovery_link("", recovery_type, base_url + LINK_PATHS[recovery_type] + token, expires)
+    messages.rehearse(
+        db, ctx.clock, ctx.outbox, channel="email", to=login, subject=email.subject, body=email.text,
+        html=email.html, link=email.link, code=email.code,
+    )
 
 
 def send_link(
