@@ -118,7 +118,7 @@ def start(
         if user is not None:
             send_link(ctx, db, user, recovery_type, relay_state, base_url)
         else:
-            _rehearse_link(ctx, username or "", recovery_type, base_url, db)
+            _rehearse_link(ctx, db, username or "", recovery_type, base_url)
         return RecoveryResult("email_sent", recovery_type, "EMAIL", relay_state)
     phone = recovery_phone(ctx, user, chosen) if user is not None else None
     handle = create_transaction(
@@ -156,19 +156,13 @@ def issue_link(
     ctx: Context, db: Session, user: User, recovery_type: str, relay_state: str | None, base_url: str
 ) -> tuple[str, datetime]:
     """A one-time recovery link (the page that redeems its token) and when it expires."""
-    return _add_token(ctx, db, user.id, recovery_type, relay_state, base_url)
-
-
-def _add_token(
-    ctx: Context, db: Session, user_id: str, recovery_type: str, relay_state: str | None, base_url: str
-) -> tuple[str, datetime]:
     token = new_token(nbytes=24)
     now = ctx.clock.now()
     expires = now + timedelta(seconds=ctx.settings.recovery_token_ttl_seconds)
     db.add(
         RecoveryToken(
             digest=digest(token),
-            user_id=user_id,
+            user_id=user.id,
             recovery_type=recovery_type,
             relay_state=relay_state,
             created_at=now,
@@ -178,7 +172,7 @@ def _add_token(
     return base_url + LINK_PATHS[recovery_type] + token, expires
 
 
-def _rehearse_link(ctx: Context, login: str, recovery_type: str, base_url: str, db: Session) -> None:
+def _rehearse_link(ctx: Context, db: Session, login: str, recovery_type: str, base_url: str) -> None:
     """For an unknown user, what a known one's link costs: a token and the email are made, and the email is
     stored and taken back at once (mockfinra/outbox/messages.py `rehearse`), so nothing is kept or sent and
     the answer takes as long (no user enumeration by timing). The token row is not written: it would need a
