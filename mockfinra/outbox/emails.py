@@ -105,12 +105,19 @@ def okta_verify_setup(first_name: str | None, link: str) -> Email:
 
 
 def send(
-    db: Session, clock: Clock, hub: OutboxHub, to: str, email: Email, meta: dict[str, Any] | None = None
+    db: Session,
+    clock: Clock,
+    hub: OutboxHub,
+    to: str,
+    email: Email,
+    meta: dict[str, Any] | None = None,
+    rehearsal: bool = False,
 ) -> Message:
-    """Capture `email` for `to` (channel `email`); `meta` gets `kind` unless it names one."""
+    """Capture `email` for `to` (channel `email`); `meta` gets `kind` unless it names one. A `rehearsal`
+    costs the same and keeps nothing (`messages.record`)."""
     from mockfinra.outbox.messages import record
 
     return record(
         db, clock, hub, channel="email", to=to, subject=email.subject, body=email.text, html=email.html,
-        link=email.link, code=email.code, meta={"kind": email.kind, **(meta or {})},
+        link=email.link, code=email.code, meta={"kind": email.kind, **(meta or {})}, rehearsal=rehearsal,
     )

@@ -94,41 +94,30 @@ def record(
     code: str | None = None,
     link: str | None = None,
     meta: dict[str, Any] | None = None,
+    rehearsal: bool = False,
 ) -> Message:
     """Capture one message. `code`/`link` default to what the body holds; `html` is an email's HTML part.
 
     After the transaction commits (never if it rolls back): waiters wake, SMS and voice calls are logged
     on `mockfinra.outbox`, and an email goes to the SMTP relay when one is configured.
+
+    A `rehearsal` does the same to the store and undoes it: the statements run inside a savepoint rolled back
+    at once, and nothing else happens (no sequence number taken, no wake-up, no log line, no relay). It is for
+    an answer that must cost what a real capture costs although nothing may be sent (an unknown user's
+    recovery: no user enumeration by timing); the message it returns was never kept.
     """
-    message = _stage(db, clock, hub, True, channel, to, body, subject, html, code, link, meta)
-    captured = snapshot(message)
-    event.listen(db, "after_commit", lambda _session: _committed(hub, captured), once=True)
-    return message
-
-
-def rehearse(
-    db: Session,
-    clock: Clock,
-    hub: OutboxHub,
-    *,
-    channel: str,
-    to: str,
-    body: str,
-    subject: str | None = None,
-    html: str | None = None,
-    code: str | None = None,
-    link: str | None = None,
-) -> None:
-    """What `record` does to the store, undone: the same statements inside a savepoint rolled back at once,
-    and nothing else (no sequence number taken, no wake-up, no log line, no relay). For an answer that must
-    cost what a real capture costs although nothing may be sent (an unknown user's recovery: no user
-    enumeration by timing)."""
+    if not rehearsal:
+        message = _stage(db, clock, hub, True, channel, to, body, subject, html, code, link, meta)
+        captured = snapshot(message)
+        event.listen(db, "after_commit", lambda _session: _committed(hub, captured), once=True)
+        return message
     savepoint = db.begin_nested()
     try:
-        _stage(db, clock, hub, False, channel, to, body, subject, html, code, link, None)
+        message = _stage(db, clock, hub, False, channel, to, body, subject, html, code, link, meta)
         db.flush()
     finally:
         savepoint.rollback()
+    return message
 
 
 def _stage(

@@ -206,20 +206,18 @@ def send_code(
     *,
     extension: str | None = None,
     meta: dict[str, Any] | None = None,
+    rehearsal: bool = False,
 ) -> None:
-    """Capture the SMS or voice call carrying `code` in the outbox (`code` holds the digits for both)."""
+    """Capture the SMS or voice call carrying `code` in the outbox (`code` holds the digits for both). A
+    `rehearsal` costs the same and keeps nothing (`messages.record`)."""
     from mockfinra.outbox.messages import record
 
     details = dict(meta or {})
     if extension:
         details["extension"] = extension
     body = sms_text(code) if kind == "sms" else voice_text(code)
-    record(db, ctx.clock, ctx.outbox, channel=CHANNEL[kind], to=to, body=body, code=code, meta=details)
+    record(
+        db, ctx.clock, ctx.outbox, channel=CHANNEL[kind], to=to, body=body, code=code, meta=details,
+        rehearsal=rehearsal,
+    )
 
-
-def rehearse_code(ctx: Context, db: Session, kind: str, code: str) -> None:
-    """`send_code`'s cost with nothing sent (mockfinra/outbox/messages.py `rehearse`)."""
-    from mockfinra.outbox.messages import rehearse
-
-    body = sms_text(code) if kind == "sms" else voice_text(code)
-    rehearse(db, ctx.clock, ctx.outbox, channel=CHANNEL[kind], to="", body=body, code=code)

@@ -137,7 +137,7 @@ def _send_code(ctx: Context, db: Session, handle: Handle, phone: tuple[str, str 
     phones.store_code(ctx, handle.txn.data, code, PURPOSE)
     kind = PHONE_KINDS[handle.txn.recovery_factor_type or "SMS"]
     if phone is None or handle.user is None:  # the message's cost, nothing sent (as `_rehearse_link`)
-        phones.rehearse_code(ctx, db, kind, code)
+        phones.send_code(ctx, db, kind, "", code, rehearsal=True)
         return
     number, extension = phone
     handle.txn.data["phone"] = number
@@ -174,19 +174,16 @@ def issue_link(
 
 def _rehearse_link(ctx: Context, db: Session, login: str, recovery_type: str, base_url: str) -> None:
     """For an unknown user, what a known one's link costs: a token and the email are made, and the email is
-    stored and taken back at once (mockfinra/outbox/messages.py `rehearse`), so nothing is kept or sent and
+    stored and taken back at once (a rehearsal: mockfinra/outbox/messages.py `record`), so nothing is kept or sent and
     the answer takes as long (no user enumeration by timing). The token row is not written: it would need a
     user to refer to, and its one insert weighs what the savepoint around the email does."""
-    from mockfinra.outbox import emails, messages
+    from mockfinra.outbox import emails
 
     token = new_token(nbytes=24)
     digest(token)
     expires = ctx.clock.now() + timedelta(seconds=ctx.settings.recovery_token_ttl_seconds)
     email = emails.recovery_link("", recovery_type, base_url + LINK_PATHS[recovery_type] + token, expires)
-    messages.rehearse(
-        db, ctx.clock, ctx.outbox, channel="email", to=login, subject=email.subject, body=email.text,
-        html=email.html, link=email.link, code=email.code,
-    )
+    emails.send(db, ctx.clock, ctx.outbox, login, email, rehearsal=True)
 
 
 def send_link(
