@@ -169,7 +169,9 @@ def test_classic_okta_verify_push(classic: Setup, page: Any) -> None:
     deadline = time.monotonic() + 20
     while not pending and time.monotonic() < deadline:
         pending = [p for p in httpx.get(f"{classic.url}/_mock/push").json() if p.get("status", "PENDING") == "PENDING"]
-        time.sleep(0.3)
+        # not time.sleep: the context's route handler (browser_support.watch) runs only while Playwright is
+        # called, and the widget's verify request waits for it
+        page.wait_for_timeout(300)
     assert pending, "no push was sent"
     approved = httpx.post(f"{classic.url}/_mock/push/{pending[0]['id']}/approve")
     assert approved.status_code == 200, approved.text
