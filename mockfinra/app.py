@@ -54,7 +54,7 @@ log = logging.getLogger("mockfinra")
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(MockfinraError)
     async def _mockfinra_error(request: Request, exc: MockfinraError) -> Response:
-        return error_response(exc, surface_for(request.url.path))
+        return error_response(exc, surface_for(request.url.path), request.scope)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
@@ -70,16 +70,17 @@ def install_error_handlers(app: FastAPI) -> None:
             allowed = allowed_methods(request.app.routes, request.url.path)
             if allowed:
                 headers = {**dict(exc.headers or {}), "Allow": ", ".join(allowed)}
-                return generic_error(surface, 405, message, "http_error", headers)
+                return generic_error(surface, 405, message, "http_error", headers, scope=request.scope)
         else:
             message = str(exc.detail)
-        return generic_error(surface, exc.status_code, message, "http_error", dict(exc.headers or {}))
+        headers = dict(exc.headers or {})
+        return generic_error(surface, exc.status_code, message, "http_error", headers, scope=request.scope)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         surface = surface_for(request.url.path)
-        return generic_error(surface, 500, OKTA_ERRORS["E0000009"][1], "server_error")
+        return generic_error(surface, 500, OKTA_ERRORS["E0000009"][1], "server_error", scope=request.scope)
 
 
 def build_context(settings: Settings) -> Context:

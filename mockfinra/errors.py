@@ -46,7 +46,7 @@ class MockfinraError(Exception):
     commit: bool = False
     headers: dict[str, str] | None = None
 
-    def envelope(self, surface: Surface) -> Envelope:
+    def envelope(self, surface: Surface, home: str = "/") -> Envelope:
         raise NotImplementedError
 
 
@@ -117,10 +117,10 @@ class OktaError(MockfinraError):
         self.headers = headers
         super().__init__(f"{code} {self.summary}")
 
-    def envelope(self, surface: Surface) -> Envelope:
+    def envelope(self, surface: Surface, home: str = "/") -> Envelope:
         if surface == "okta":
             return json_envelope(okta_body(self.code, self.summary, self.causes), self.status, self.headers)
-        return error_envelope(surface, self.status, self.summary, self.code, self.headers, self.causes)
+        return error_envelope(surface, self.status, self.summary, self.code, self.headers, self.causes, home)
 
 
 def validation_error(what: str, causes: Iterable[str]) -> OktaError:
@@ -160,11 +160,11 @@ class OAuthError(MockfinraError):
         self.headers = headers
         super().__init__(f"{error}: {description}")
 
-    def envelope(self, surface: Surface) -> Envelope:
+    def envelope(self, surface: Surface, home: str = "/") -> Envelope:
         if surface in ("oauth", "okta", "mock"):
             body = {"error": self.error, "error_description": self.description}
             return json_envelope(body, self.status, self.headers)
-        return error_envelope(surface, self.status, self.description, self.error, self.headers)
+        return error_envelope(surface, self.status, self.description, self.error, self.headers, home=home)
 
 
 # --- everything else --------------------------------------------------------------------------------
@@ -188,8 +188,8 @@ class ClientError(MockfinraError):
         self.commit = commit
         super().__init__(message)
 
-    def envelope(self, surface: Surface) -> Envelope:
-        return error_envelope(surface, self.status, self.message, self.error, self.headers)
+    def envelope(self, surface: Surface, home: str = "/") -> Envelope:
+        return error_envelope(surface, self.status, self.message, self.error, self.headers, home=home)
 
 
 def error_envelope(
@@ -199,8 +199,10 @@ def error_envelope(
     error: str = "error",
     headers: dict[str, str] | None = None,
     causes: Iterable[str] = (),
+    home: str = "/",
 ) -> Envelope:
-    """A status, a message and its causes in the given surface's own format."""
+    """A status, a message and its causes in the given surface's own format; an HTML page links back to
+    `home` (the sign-in page of the world it was served in: `/t/{name}/` for a tenant chosen by the path)."""
     causes = list(causes)
     if causes and surface != "okta":
         message = f"{message} ({'; '.join(causes)})"
@@ -227,7 +229,7 @@ def error_envelope(
         "<link rel='icon' type='image/svg+xml' href='/favicon.ico'>"
         "<link rel='stylesheet' href='/static/mockfinra.css'></head><body class='error-page'>"
         f"<main class='card'><h1>{status}</h1><p>{html.escape(message)}</p>"
-        "<p><a href='/'>Back to sign-in</a></p></main></body></html>"
+        f"<p><a href='{html.escape(home, quote=True)}'>Back to sign-in</a></p></main></body></html>"
     )
     return Envelope(status, page.encode("utf-8"), "text/html; charset=utf-8", dict(headers or {}))
 

@@ -22,6 +22,12 @@ SITE_HOST_SCOPE_KEY = "mockfinra.site_host"
 TENANT_PREFIX_SCOPE_KEY = "mockfinra.tenant_prefix"
 
 
+def home_path(scope: Any = None) -> str:
+    """The path of this world's sign-in page: `/t/{name}/` for a tenant chosen by the path, else `/` (for
+    pages that link home relatively, such as the generic HTML error page)."""
+    return (scope or {}).get(TENANT_PREFIX_SCOPE_KEY, "") + "/"
+
+
 def site_hosts(settings: Any, era: Any = None) -> dict[Site, list[str]]:
     """Each site's real host names; with an era, that era's host of a site first (links go to it)."""
     hosts: dict[Site, list[str]] = {

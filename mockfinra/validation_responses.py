@@ -31,4 +31,4 @@ def validation_response(request: Request, exc: RequestValidationError) -> Respon
     if surface == "oauth":
         return generic_error(surface, 400, "; ".join(causes), "invalid_request")
     message = "The request body is not valid JSON." if malformed else "; ".join(causes)
-    return generic_error(surface, 400, message, "invalid_request")
+    return generic_error(surface, 400, message, "invalid_request", scope=request.scope)

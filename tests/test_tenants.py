@@ -152,6 +152,17 @@ def test_links_follow_the_path_prefix(client: TestClient) -> None:
     assert seeded["link"].startswith(f"{prefix}/welcome/")
 
 
+def test_an_error_page_links_back_to_its_tenants_sign_in(client: TestClient) -> None:
+    unknown = client.get("/t/errors/no/such/page")
+    assert unknown.status_code == 404 and "<a href='/t/errors/'>Back to sign-in</a>" in unknown.text
+    refused = client.get("/t/errors/oauth2/default/v1/authorize", params={"client_id": "nobody"})
+    assert refused.status_code == 400 and "<a href='/t/errors/'>Back to sign-in</a>" in refused.text
+    assert client.get("/t/errors/").status_code == 200  # where that link leads
+    for world in ("", "/t/errors"):
+        page = client.get(f"{world}/no/such/page", headers={"X-Mock-Tenant": "errors"} if not world else {})
+        assert ("<a href='/'>" in page.text) is (not world)  # a header tenant's links carry no prefix
+
+
 def test_links_of_a_header_tenant_and_of_the_default_world_carry_no_prefix(client: TestClient) -> None:
     header = {"X-Mock-Tenant": "plain"}
     discovery = client.get("/oauth2/default/.well-known/openid-configuration", headers=header).json()

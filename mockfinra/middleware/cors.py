@@ -130,7 +130,8 @@ class Cors:
             return is_trusted(self.ctx, db, origin, "CORS")
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, message: str) -> None:
-        response = generic_error(surface_for(scope["path"]), 403, message, "access_denied", {"Vary": "Origin"})
+        surface = surface_for(scope["path"])
+        response = generic_error(surface, 403, message, "access_denied", {"Vary": "Origin"}, scope=scope)
         await response(scope, receive, send)
 
 

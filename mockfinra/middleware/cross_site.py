@@ -40,13 +40,13 @@ class CrossSiteGuard:
         own = f"{scope.get('scheme', 'http')}://{_header(scope, b'host')}"
         if is_cross_site(_header(scope, b"origin"), _header(scope, b"sec-fetch-site"), own):
             message = "Cross-site request refused: this endpoint only accepts requests from its own pages or from non-browser clients."
-            await generic_error(surface, 403, message, "cross_site")(scope, receive, send)
+            await generic_error(surface, 403, message, "cross_site", scope=scope)(scope, receive, send)
             return
         content_type = _header(scope, b"content-type")
         has_body = _header(scope, b"content-length") not in ("", "0") or bool(_header(scope, b"transfer-encoding"))
         if surface == "mock" and (content_type or has_body) and not _is_json(content_type):
             given = content_type.split(";")[0] or "a body without a type"
             message = f"The control plane accepts JSON bodies only (Content-Type: application/json), not {given!r}."
-            await generic_error(surface, 415, message, "unsupported_media_type")(scope, receive, send)
+            await generic_error(surface, 415, message, "unsupported_media_type", scope=scope)(scope, receive, send)
             return
         await self.app(scope, receive, send)

@@ -72,6 +72,7 @@ class HostAllowList:
                 if scope["type"] == "websocket":
                     await send({"type": "websocket.close", "code": 1008})
                     return
-                await generic_error(surface_for(scope["path"]), 400, message, "bad_host")(scope, receive, send)
+                refusal = generic_error(surface_for(scope["path"]), 400, message, "bad_host", scope=scope)
+                await refusal(scope, receive, send)
                 return
         await self.app(scope, receive, send)

@@ -73,7 +73,7 @@ class RequestBody:
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         message = f"Request body is larger than {self.max_bytes} bytes."
-        response = generic_error(surface_for(scope["path"]), 413, message, "payload_too_large")
+        response = generic_error(surface_for(scope["path"]), 413, message, "payload_too_large", scope=scope)
         await response(scope, receive, send)
 
 

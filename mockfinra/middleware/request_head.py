@@ -25,10 +25,10 @@ class RequestHeadLimits:
             target = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
             if target > self.max_target_bytes:
                 message = f"The request target is longer than {self.max_target_bytes} bytes."
-                await generic_error(surface, 414, message, "uri_too_long")(scope, receive, send)
+                await generic_error(surface, 414, message, "uri_too_long", scope=scope)(scope, receive, send)
                 return
             if len(scope.get("headers", [])) > self.max_header_count:
                 message = f"The request has more than {self.max_header_count} header fields."
-                await generic_error(surface, 431, message, "header_fields_too_large")(scope, receive, send)
+                await generic_error(surface, 431, message, "header_fields_too_large", scope=scope)(scope, receive, send)
                 return
         await self.app(scope, receive, send)

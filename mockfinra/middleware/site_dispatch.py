@@ -36,7 +36,7 @@ class SiteDispatch:
             given = _header(scope, b"host")
             if given and not _valid_host(given):
                 message = f"The Host header {given!r} is not a host name with an optional port."
-                response = generic_error(surface_for(scope["path"]), 400, message, "bad_host")
+                response = generic_error(surface_for(scope["path"]), 400, message, "bad_host", scope=scope)
                 await response(scope, receive, send)
                 return
         if scope["type"] in ("http", "websocket") and self.hosts:

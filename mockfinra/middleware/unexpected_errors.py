@@ -42,5 +42,6 @@ class UnexpectedErrors:
             if started:
                 raise
             log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
-            response = generic_error(surface_for(scope["path"]), 500, OKTA_ERRORS["E0000009"][1], "server_error")
+            message = OKTA_ERRORS["E0000009"][1]
+            response = generic_error(surface_for(scope["path"]), 500, message, "server_error", scope=scope)
             await response(scope, receive, send)

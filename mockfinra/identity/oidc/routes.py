@@ -123,12 +123,13 @@ def authorize_endpoint(
 ) -> Response:
     links = Links(request)
     if params.duplicates:
-        return generic_error("html", 400, f"Parameters must not be repeated: {', '.join(params.duplicates)}.")
+        message = f"Parameters must not be repeated: {', '.join(params.duplicates)}."
+        return generic_error("html", 400, message, scope=request.scope)
     here = links.url(f"{AUTH_SERVER_PATH}/v1/authorize")
     with ctx.store.transaction() as db:
         outcome = authorize.decide(ctx, db, links, params.values, request.cookies.get(SID_COOKIE), here)
     if isinstance(outcome, authorize.PageError):
-        return generic_error("html", outcome.status, outcome.message, "invalid_request")
+        return generic_error("html", outcome.status, outcome.message, "invalid_request", scope=request.scope)
     if isinstance(outcome, authorize.SignInRedirect):
         return RedirectResponse(outcome.url, status_code=302, headers=NO_STORE)
     response = client_redirect(outcome)
@@ -223,10 +224,12 @@ def logout_endpoint(
         if target:
             hint = decode_signed(ctx, db, values.get("id_token_hint", ""))
             if hint is None:
-                return generic_error("html", 400, "A valid 'id_token_hint' is required with 'post_logout_redirect_uri'.")
+                message = "A valid 'id_token_hint' is required with 'post_logout_redirect_uri'."
+                return generic_error("html", 400, message, scope=request.scope)
             client = find_client(ctx, str(hint.get("aud", "")))
             if client is None or not redirect_uri_allowed(ctx, links, client, target):
-                return generic_error("html", 400, f"The 'post_logout_redirect_uri' is not registered: '{target}'.")
+                message = f"The 'post_logout_redirect_uri' is not registered: '{target}'."
+                return generic_error("html", 400, message, scope=request.scope)
             if values.get("state") is not None:
                 target += ("&" if "?" in target else "?") + urlencode({"state": values["state"]})
         session = get_active_session(ctx, db, request.cookies.get(SID_COOKIE))
