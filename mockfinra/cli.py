@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 import typer
 
-from mockfinra.control_client import totp_command, users_app
+from mockfinra.control_client import tenants_app, totp_command, users_app
 from mockfinra.db_cli import db_app
 from mockfinra.download import cli as certs_cli
 from mockfinra.refdata.cli import files_app
@@ -27,6 +27,7 @@ app = typer.Typer(
 app.add_typer(certs_cli.app, name="certs")
 app.add_typer(files_app, name="files")
 app.add_typer(users_app, name="users")
+app.add_typer(tenants_app, name="tenants")
 app.add_typer(db_app, name="db")
 app.command("totp")(totp_command)
 

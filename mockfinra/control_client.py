@@ -1,4 +1,5 @@
-"""The `mockfinra users` and `mockfinra totp` commands: thin clients of a running server's control plane."""
+"""The `mockfinra users`, `mockfinra tenants` and `mockfinra totp` commands: thin clients of a running server's
+control plane."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from typing import Any, Optional
 import typer
 
 users_app = typer.Typer(help="Users of a running mockfinra (through its /_mock control plane).", no_args_is_help=True)
+tenants_app = typer.Typer(
+    help="Tenants of a running mockfinra: isolated worlds at /t/{name}/ (docs/tenants.md).", no_args_is_help=True
+)
 
 URL_OPTION = typer.Option(None, "--url", help="Server base URL [default: from MOCKFINRA_HOST/MOCKFINRA_PORT].")
 TOKEN_OPTION = typer.Option(None, "--token", help="Admin token [env MOCKFINRA_ADMIN_TOKEN].")
@@ -129,3 +133,46 @@ def totp_command(
     query = f"?{urllib.parse.urlencode({'provider': provider})}" if provider else ""
     result = _run(url, token, "GET", f"/_mock/users/{urllib.parse.quote(login, safe='@')}/totp{query}")
     typer.echo(f"{result['code']}  ({result['secondsRemaining']} s left, {result.get('provider', '')})".rstrip())
+
+
+@tenants_app.command("list")
+def list_tenants(url: Optional[str] = URL_OPTION, token: Optional[str] = TOKEN_OPTION) -> None:
+    """Every tenant with its creation time and base URL."""
+    from rich.console import Console
+    from rich.table import Table
+
+    listing = _run(url, token, "GET", "/_mock/tenants")
+    tenants = sorted(listing.get("tenants", []), key=lambda t: t["name"])
+    table = Table(
+        title=f"Tenants at {base_url(url)} ({len(tenants)} of at most {listing.get('maxTenants')})",
+        title_justify="left",
+    )
+    for column in ("name", "created", "url"):
+        table.add_column(column, overflow="fold")
+    for tenant in tenants:
+        table.add_row(tenant["name"], tenant.get("createdAt") or "-", tenant.get("url") or "-")
+    Console().print(table)
+
+
+@tenants_app.command("create")
+def create_tenant(
+    name: Optional[str] = typer.Argument(None, help="Its name (lower-case letters, digits, '-'); default: random."),
+    url: Optional[str] = URL_OPTION,
+    token: Optional[str] = TOKEN_OPTION,
+) -> None:
+    """Create a tenant, freshly seeded (idempotent: an existing one is left as it is), and print its URL."""
+    tenant = _run(url, token, "POST", "/_mock/tenants", {"name": name} if name else None)
+    state = "created" if tenant.get("created") else "exists already"
+    header = ", ".join(f"{key}: {value}" for key, value in (tenant.get("header") or {}).items())
+    typer.echo(f"{tenant['name']} ({state}): {tenant['url']}  (or the header {header})")
+
+
+@tenants_app.command("delete")
+def delete_tenant(
+    name: str = typer.Argument(..., help="The tenant's name."),
+    url: Optional[str] = URL_OPTION,
+    token: Optional[str] = TOKEN_OPTION,
+) -> None:
+    """Delete a tenant as a whole: its users, factors, tokens, outbox and store."""
+    _run(url, token, "DELETE", f"/_mock/tenants/{urllib.parse.quote(name, safe='')}")
+    typer.echo(f"deleted {name}")

@@ -1,4 +1,4 @@
-"""`mockfinra users` and `mockfinra totp` against a running server's control plane."""
+"""`mockfinra users`, `mockfinra tenants` and `mockfinra totp` against a running server's control plane."""
 
 from __future__ import annotations
 
@@ -53,3 +53,27 @@ def test_control_plane_errors_are_one_clear_line() -> None:
         assert bad.exit_code == 1 and "400" in bad.output and "login" in bad.output
     down = runner.invoke(app, ["totp", "a@example.com", "--url", f"http://127.0.0.1:{free_port()}"])
     assert down.exit_code == 1 and "cannot reach" in down.output
+
+
+def test_tenants_create_list_and_delete() -> None:
+    with MockfinraServer(Settings.for_tests()) as server:
+        made = runner.invoke(app, ["tenants", "create", "cli-team", "--url", server.url])
+        assert made.exit_code == 0, made.output
+        assert f"cli-team (created): {server.url}/t/cli-team" in made.output and "X-Mock-Tenant: cli-team" in made.output
+        again = runner.invoke(app, ["tenants", "create", "cli-team", "--url", server.url])
+        assert again.exit_code == 0 and "cli-team (exists already)" in again.output
+        random = runner.invoke(app, ["tenants", "create", "--url", server.url])
+        assert random.exit_code == 0 and "(created)" in random.output
+        assert httpx.get(f"{server.url}/t/cli-team/_mock/state").json()["users"]  # seeded, and served there
+        listed = runner.invoke(app, ["tenants", "list", "--url", server.url], env={"COLUMNS": "200"})
+        assert listed.exit_code == 0 and "2 of at most 100" in listed.output
+        line = next(row for row in listed.output.splitlines() if "cli-team" in row)
+        assert f"{server.url}/t/cli-team" in line
+        deleted = runner.invoke(app, ["tenants", "delete", "cli-team", "--url", server.url])
+        assert deleted.exit_code == 0 and "deleted cli-team" in deleted.output
+        names = [t["name"] for t in httpx.get(f"{server.url}/_mock/tenants").json()["tenants"]]
+        assert "cli-team" not in names and len(names) == 1
+        gone = runner.invoke(app, ["tenants", "delete", "cli-team", "--url", server.url])
+        assert gone.exit_code == 1 and "404" in gone.output
+        bad = runner.invoke(app, ["tenants", "create", "Not A Name", "--url", server.url])
+        assert bad.exit_code == 1 and "400" in bad.output
