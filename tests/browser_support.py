@@ -158,3 +158,18 @@ def wait_for_js(page: Any, expression: str, timeout: float = 15.0) -> None:
                 raise
         assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
         page.wait_for_timeout(50)
+
+
+def assert_columns_line_up(page: Any, table: str) -> None:
+    """Each header cell of `table` stands over its column (the first row's cells), as in any table a person
+    reads: a stray `display` on the table (a grid, say) lays the head and the body out apart."""
+    offsets = page.evaluate(
+        """(selector) => {
+            const table = document.querySelector(selector);
+            const left = (cells) => Array.from(cells, (cell) => Math.round(cell.getBoundingClientRect().left));
+            return [left(table.querySelectorAll('thead th')), left(table.querySelector('tbody tr').children)];
+        }""",
+        table,
+    )
+    head, body = offsets
+    assert head == body, f"{table}: the header cells start at {head}, the columns at {body}"
