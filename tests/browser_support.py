@@ -77,7 +77,11 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 def watch(page: Any, base_url: str, *also: str) -> None:
-    """Fail the test on any request to another host than `base_url`'s (or the `also` origins')."""
+    """Fail the test on any request to another host than `base_url`'s (or the `also` origins').
+
+    Every request of the page then waits for this route handler, which runs only while the test calls into
+    Playwright: a test that waits for the browser's request to reach the server polls with
+    `page.wait_for_timeout`, never `time.sleep`."""
     allowed = {urlsplit(url).netloc for url in (base_url, *also)}
 
     def check(route: Any) -> None:
