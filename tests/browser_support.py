@@ -164,16 +164,19 @@ def wait_for_js(page: Any, expression: str, timeout: float = 15.0) -> None:
         page.wait_for_timeout(50)
 
 
-def assert_columns_line_up(page: Any, table: str) -> None:
-    """Each header cell of `table` stands over its column (the first row's cells), as in any table a person
-    reads: a stray `display` on the table (a grid, say) lays the head and the body out apart."""
-    offsets = page.evaluate(
+def assert_table_reads_well(page: Any, table: str) -> None:
+    """Each header cell of `table` stands over its column (the first row's cells), and the table fits its
+    box without scrolling sideways, as in any table a person reads at this width (a stray `display` on the
+    table, a grid say, lays the head and the body out apart; an unbreakable cell pushes the last column out)."""
+    head, body, overflow = page.evaluate(
         """(selector) => {
             const table = document.querySelector(selector);
             const left = (cells) => Array.from(cells, (cell) => Math.round(cell.getBoundingClientRect().left));
-            return [left(table.querySelectorAll('thead th')), left(table.querySelector('tbody tr').children)];
+            const box = table.parentElement;
+            return [left(table.querySelectorAll('thead th')), left(table.querySelector('tbody tr').children),
+                    box.scrollWidth - box.clientWidth];
         }""",
         table,
     )
-    head, body = offsets
     assert head == body, f"{table}: the header cells start at {head}, the columns at {body}"
+    assert overflow <= 0, f"{table}: {overflow} px wider than its box"

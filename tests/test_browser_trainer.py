@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pyotp
 import pytest
-from browser_support import assert_columns_line_up, check_screen, wait_for_js, watch
+from browser_support import assert_table_reads_well, check_screen, wait_for_js, watch
 
 from mockfinra.clock import parse_instant
 from mockfinra.settings import Settings
@@ -92,7 +92,7 @@ def test_from_the_order_form_to_an_api_token(server: MockfinraServer, page: Any)
     page.wait_for_selector("#notice")
     row = page.locator(f"tr[data-login='{TRAINEE}']")
     assert row.locator("[data-status]").inner_text() == "invited"
-    assert_columns_line_up(page, "#order-requests")
+    assert_table_reads_well(page, "#order-requests")
     check_screen(page, "trainer-05-order-requests")
     page.click("#sign-out")
     page.wait_for_selector("#idx-identifier")
@@ -151,7 +151,7 @@ def test_from_the_order_form_to_an_api_token(server: MockfinraServer, page: Any)
     page.wait_for_selector("#token-table")
     assert page.query_selector("#new-refresh-token") is None  # shown once; the reload issued nothing
     assert page.locator("#token-table tbody tr").count() == 1
-    assert_columns_line_up(page, "#token-table")
+    assert_table_reads_well(page, "#token-table")
     assert page.inner_text(".token-prefix") == f"{token[:8]}…"
 
 
