@@ -132,10 +132,11 @@ def _postgres_text_guard(engine: Engine) -> None:
         return statement, _without_nul(parameters)
 
 
-def locked(statement: Select[Any]) -> Select[Any]:
+def locked(statement: Select[Any], of: Any = None) -> Select[Any]:
     """`statement` as `SELECT ... FOR UPDATE` (PostgreSQL; SQLite serialises writers itself), reloading rows
-    the session already holds, so a check made after the lock sees what the previous holder committed."""
-    return statement.with_for_update().execution_options(populate_existing=True)
+    the session already holds, so a check made after the lock sees what the previous holder committed. `of`
+    narrows the lock to one table's rows (`FOR UPDATE OF`), as a statement with an outer join needs."""
+    return statement.with_for_update(of=of).execution_options(populate_existing=True)
 
 
 def get_locked(db: Session, model: type[Any], key: Any) -> Any:

@@ -105,8 +105,8 @@ def find_user_by_login(db: Session, login: str, factors: bool = True) -> User | 
     where = User.login_key == normalise_login(login)
     if not factors:
         return db.scalar(locked(select(User).where(where)).options(lazyload(User.factors)))
-    query = select(User).where(where).options(joinedload(User.factors)).with_for_update(of=User)
-    return db.scalars(query.execution_options(populate_existing=True)).unique().first()
+    query = locked(select(User).where(where).options(joinedload(User.factors)), of=User)
+    return db.scalars(query).unique().first()
 
 
 def find_user(db: Session, id_or_login: str) -> User | None:

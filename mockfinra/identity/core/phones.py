@@ -220,4 +220,3 @@ def send_code(
         db, ctx.clock, ctx.outbox, channel=CHANNEL[kind], to=to, body=body, code=code, meta=details,
         rehearsal=rehearsal,
     )
-
